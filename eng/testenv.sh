@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane on loopback for tests, the demo and benchmarks:
+# etcd + kube-apiserver + kube-controller-manager v1.20.2 (see shared/design/TESTENV.md).
+#
+#   eng/testenv.sh up     start an environment in $GITOPS_TESTENV_DIR, print `export` lines
+#   eng/testenv.sh env    print the `export` lines of a running environment
+#   eng/testenv.sh down   stop the processes `up` started there (by PID) and remove the folder
+#
+# Logs go to stderr; only `export NAME=value` lines go to stdout, so `eval "$(eng/testenv.sh up)"`
+# works. The binaries are built once from Debian's kubernetes source package into
+# $GITOPS_K8S_CACHE (default /var/cache/gitops-testenv), shared by every checkout.
+set -euo pipefail
+
+readonly K8S_VERSION=1.20.2
+readonly ENV_DIR=${GITOPS_TESTENV_DIR:-/tmp/gitops-testenv}
+readonly CACHE_DIR=${GITOPS_K8S_CACHE:-/var/cache/gitops-testenv}/k8s-v${K8S_VERSION}
+readonly GO_BIN=/usr/lib/go-1.19/bin
+
+log() { printf 'testenv: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing_packages() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || printf '%s ' "$p"
+  done
+}
+
+apt_install() {
+  local missing
+  missing=$(missing_packages "$@")
+  [ -z "$missing" ] && return 0
+  log "installing Debian packages: $missing"
+  # RUNLEVEL=1 keeps package scripts from starting services (etcd) we do not want.
+  as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q $missing >&2 ||
+    { as_root apt-get update -q >&2 && as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q $missing >&2; }
+}
+
+enable_deb_src() {
+  local f=/etc/apt/sources.list.d/gitops-testenv-src.sources
+  [ -f "$f" ] && return 0
+  log "enabling Debian source packages"
+  as_root tee "$f" >/dev/null <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  as_root apt-get update -q >&2
+}
+
+# Replace a vendored Go package with the copy a Debian -dev package installs.
+revendor() {
+  local pkg=$1 import=$2 tree=$3 src
+  src=$(dpkg -L "$pkg" | grep -E "/src/${import}\$" | head -n1)
+  [ -d "$src" ] || die "cannot find ${import} in ${pkg}"
+  rm -rf "${tree}/vendor/${import}"
+  cp -rL "$src" "${tree}/vendor/${import}"
+  find "${tree}/vendor/${import}" -name '*_test.go' -delete
+}
+
+build_kubernetes() {
+  apt_install golang-1.19-go rsync make golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev dpkg-dev
+  enable_deb_src
+  local work
+  work=$(mktemp -d /var/tmp/gitops-k8s-build.XXXXXX)
+  trap 'rm -rf "$work"' RETURN
+  log "building kube-apiserver and kube-controller-manager v${K8S_VERSION} (once; about 7 minutes)"
+  (cd "$work" && apt-get source --download-only -q kubernetes >&2)
+  tar -xzf "$work"/kubernetes_*.orig.tar.gz -C "$work"
+  local tree
+  tree=$(find "$work" -maxdepth 1 -type d -name 'kubernetes-*' | head -n1)
+  [ -d "$tree/vendor" ] || die "unexpected source layout in $work"
+  # reflect2 1.0.1 crashes the apiserver under Go >= 1.18 (mapiterinit SIGSEGV).
+  revendor golang-github-modern-go-reflect2-dev github.com/modern-go/reflect2 "$tree"
+  revendor golang-github-json-iterator-go-dev github.com/json-iterator/go "$tree"
+  (
+    cd "$tree"
+    export PATH="$GO_BIN:$PATH" GOCACHE="$work/gocache" GOPATH="$work/gopath" GOFLAGS=-mod=vendor
+    make generated_files >&2
+    make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >&2
+  )
+  local out
+  out=$(find "$tree/_output" -type f -name kube-apiserver -path '*bin*' | head -n1)
+  mkdir -p "$CACHE_DIR.tmp"
+  cp "$(dirname "$out")/kube-apiserver" "$(dirname "$out")/kube-controller-manager" "$CACHE_DIR.tmp/"
+  rm -rf "$CACHE_DIR" && mv "$CACHE_DIR.tmp" "$CACHE_DIR"
+  log "cached binaries in $CACHE_DIR"
+}
+
+ensure_binaries() {
+  apt_install etcd-server openssl curl ca-certificates
+  as_root mkdir -p "$(dirname "$CACHE_DIR")"
+  [ -x "$CACHE_DIR/kube-apiserver" ] && [ -x "$CACHE_DIR/kube-controller-manager" ] && return 0
+  # One build at a time per machine; a second `up` waits and then finds the cache warm.
+  exec 9>"$(dirname "$CACHE_DIR")/.build.lock"
+  flock 9
+  [ -x "$CACHE_DIR/kube-apiserver" ] || build_kubernetes
+  flock -u 9
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+TAKEN=" "
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    case "$TAKEN" in *" $p "*) continue ;; esac
+    port_in_use "$p" && continue
+    TAKEN="$TAKEN$p "
+    echo "$p"
+    return
+  done
+}
+
+make_pki() {
+  local d=$1
+  openssl genrsa -out "$d/ca.key" 2048 2>/dev/null
+  openssl req -x509 -new -key "$d/ca.key" -subj /CN=gitops-testenv-ca -days 3650 -out "$d/ca.crt" 2>/dev/null
+  openssl genrsa -out "$d/apiserver.key" 2048 2>/dev/null
+  openssl req -new -key "$d/apiserver.key" -subj /CN=kube-apiserver -out "$d/apiserver.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n' >"$d/san.ext"
+  openssl x509 -req -in "$d/apiserver.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+    -days 3650 -extfile "$d/san.ext" -out "$d/apiserver.crt" 2>/dev/null
+  openssl genrsa -out "$d/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
+}
+
+write_kubeconfig() {
+  local file=$1 server=$2 token=$3 ca=$4
+  cat >"$file" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: testenv
+  cluster:
+    server: ${server}
+    certificate-authority-data: $(base64 -w0 <"$ca")
+users:
+- name: admin
+  user:
+    token: ${token}
+contexts:
+- name: testenv
+  context: {cluster: testenv, user: admin}
+current-context: testenv
+KC
+}
+
+start() { # name, command...
+  local name=$1; shift
+  setsid "$@" >"$ENV_DIR/logs/$name.log" 2>&1 </dev/null &
+  echo "$! $name" >>"$ENV_DIR/pids"
+}
+
+wait_healthy() {
+  local url=$1 token=$2 i
+  for i in $(seq 1 300); do
+    if curl -fsS --cacert "$ENV_DIR/pki/ca.crt" -H "Authorization: Bearer $token" "$url/healthz" 2>/dev/null | grep -qx ok; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  tail -n 30 "$ENV_DIR/logs/kube-apiserver.log" >&2
+  die "kube-apiserver did not become healthy; logs in $ENV_DIR/logs"
+}
+
+print_env() {
+  [ -f "$ENV_DIR/env" ] || die "no environment in $ENV_DIR; run: eng/testenv.sh up"
+  cat "$ENV_DIR/env"
+}
+
+up() {
+  if [ -f "$ENV_DIR/env" ]; then log "already up in $ENV_DIR"; print_env; return; fi
+  ensure_binaries
+  mkdir -p "$ENV_DIR"/{pki,etcd,logs,certs}
+  : >"$ENV_DIR/pids"
+  make_pki "$ENV_DIR/pki"
+  local token etcd_port peer_port api_port
+  token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  printf '%s,admin,admin-uid,"system:masters"\n' "$token" >"$ENV_DIR/pki/tokens.csv"
+  etcd_port=$(free_port); peer_port=$(free_port); api_port=$(free_port)
+  log "starting etcd on :$etcd_port and kube-apiserver on :$api_port in $ENV_DIR"
+  start etcd etcd --data-dir "$ENV_DIR/etcd" --name testenv \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "testenv=http://127.0.0.1:$peer_port"
+  start kube-apiserver "$CACHE_DIR/kube-apiserver" \
+    --etcd-servers="http://127.0.0.1:$etcd_port" --bind-address=127.0.0.1 --secure-port="$api_port" \
+    --tls-cert-file="$ENV_DIR/pki/apiserver.crt" --tls-private-key-file="$ENV_DIR/pki/apiserver.key" \
+    --client-ca-file="$ENV_DIR/pki/ca.crt" --cert-dir="$ENV_DIR/certs" \
+    --token-auth-file="$ENV_DIR/pki/tokens.csv" --authorization-mode=RBAC \
+    --service-account-key-file="$ENV_DIR/pki/sa.pub" --service-account-signing-key-file="$ENV_DIR/pki/sa.key" \
+    --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
+    --advertise-address=127.0.0.1 --endpoint-reconciler-type=none --allow-privileged=true
+  local server="https://127.0.0.1:$api_port"
+  write_kubeconfig "$ENV_DIR/kubeconfig" "$server" "$token" "$ENV_DIR/pki/ca.crt"
+  wait_healthy "$server" "$token"
+  start kube-controller-manager "$CACHE_DIR/kube-controller-manager" \
+    --kubeconfig="$ENV_DIR/kubeconfig" --bind-address=127.0.0.1 --secure-port=0 --port=0 \
+    --service-account-private-key-file="$ENV_DIR/pki/sa.key" --root-ca-file="$ENV_DIR/pki/ca.crt" \
+    --use-service-account-credentials=false --leader-elect=false
+  cat >"$ENV_DIR/env" <<ENV
+export KUBECONFIG=$ENV_DIR/kubeconfig
+export GITOPS_TEST_KUBECONFIG=$ENV_DIR/kubeconfig
+export GITOPS_TESTENV_DIR=$ENV_DIR
+export GITOPS_TESTENV_SERVER=$server
+ENV
+  log "healthy: $server (kube-apiserver v${K8S_VERSION})"
+  print_env
+}
+
+down() {
+  [ -d "$ENV_DIR" ] || { log "nothing in $ENV_DIR"; return 0; }
+  if [ -f "$ENV_DIR/pids" ]; then
+    local pid name
+    # Stop in reverse start order so the controller-manager does not spin on a dead apiserver.
+    while read -r pid name; do
+      kill "$pid" 2>/dev/null && log "stopped $name ($pid)" || true
+    done < <(tac "$ENV_DIR/pids")
+    while read -r pid name; do
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    done <"$ENV_DIR/pids"
+  fi
+  rm -rf "$ENV_DIR"
+  log "removed $ENV_DIR"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  env) print_env ;;
+  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+esac
