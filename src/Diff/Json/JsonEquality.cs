@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace GitOps.Diff.Json;
+
+/// <summary>
+/// Semantic JSON equality: object key order is irrelevant and numbers compare as numbers
+/// (1, 1.0 and 1e0 are equal), which is how the API server and kubectl see them.
+/// </summary>
+public static class JsonEquality
+{
+    public static bool Equal(JsonNode? a, JsonNode? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        return (a, b) switch
+        {
+            (JsonObject x, JsonObject y) => ObjectsEqual(x, y),
+            (JsonArray x, JsonArray y) => ArraysEqual(x, y),
+            (JsonValue x, JsonValue y) => ValuesEqual(x, y),
+            _ => false,
+        };
+    }
+
+    private static bool ObjectsEqual(JsonObject x, JsonObject y)
+    {
+        if (x.Count != y.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in x)
+        {
+            if (!y.TryGetPropertyValue(key, out var other) || !Equal(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ArraysEqual(JsonArray x, JsonArray y)
+    {
+        if (x.Count != y.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Count; i++)
+        {
+            if (!Equal(x[i], y[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ValuesEqual(JsonValue x, JsonValue y)
+    {
+        var kind = x.GetValueKind();
+        if (kind != y.GetValueKind())
+        {
+            return false;
+        }
+
+        return kind switch
+        {
+            JsonValueKind.String => x.GetValue<string>() == y.GetValue<string>(),
+            JsonValueKind.Number => NumbersEqual(x, y),
+            _ => true, // true, false and null carry no further value
+        };
+    }
+
+    private static bool NumbersEqual(JsonValue x, JsonValue y)
+    {
+        if (x.TryGetValue<long>(out var lx) && y.TryGetValue<long>(out var ly))
+        {
+            return lx == ly;
+        }
+
+        return AsDouble(x) == AsDouble(y);
+    }
+
+    internal static double AsDouble(JsonValue v) =>
+        v.TryGetValue<double>(out var d) ? d : double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+}
