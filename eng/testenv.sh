@@ -67,7 +67,6 @@ build_kubernetes() {
   enable_deb_src
   local work
   work=$(mktemp -d /var/tmp/gitops-k8s-build.XXXXXX)
-  trap 'rm -rf "$work"' RETURN
   log "building kube-apiserver and kube-controller-manager v${K8S_VERSION} (once; about 7 minutes)"
   (cd "$work" && apt-get source --download-only -q kubernetes >&2)
   tar -xzf "$work"/kubernetes_*.orig.tar.gz -C "$work"
@@ -88,6 +87,7 @@ build_kubernetes() {
   mkdir -p "$CACHE_DIR.tmp"
   cp "$(dirname "$out")/kube-apiserver" "$(dirname "$out")/kube-controller-manager" "$CACHE_DIR.tmp/"
   rm -rf "$CACHE_DIR" && mv "$CACHE_DIR.tmp" "$CACHE_DIR"
+  rm -rf "$work" # ~4 GB of sources, objects and Go build cache
   log "cached binaries in $CACHE_DIR"
 }
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of the solution against a real API server started here, and stops that
+# server afterwards even when tests fail. The exit code is the tests'.
+#   eng/test.sh [extra dotnet test arguments]
+# To test against another cluster instead, export GITOPS_TEST_KUBECONFIG and run `dotnet test`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/eng/lib.sh"
+require_dotnet
+
+[ -x "$root/eng/test-deps.sh" ] && "$root/eng/test-deps.sh"
+
+export GITOPS_TESTENV_DIR=${GITOPS_TESTENV_DIR:-$(mktemp -u /tmp/gitops-test.XXXXXX)}
+trap '"$root/eng/testenv.sh" down' EXIT
+eval "$("$root/eng/testenv.sh" up)"
+echo "test: API server $("$(kubectl_bin)" version -o json 2>/dev/null | grep -m1 gitVersion | tr -d ' ",' | sed -n 's/gitVersion://p' | tail -n1) at $GITOPS_TESTENV_SERVER" >&2
+"$(kubectl_bin)" version 2>/dev/null | grep -i '^server' >&2 || true
+
+cd "$root"
+dotnet build GitOps.sln -c Release -warnaserror -v q -nologo
+dotnet test GitOps.sln -c Release --no-build -v q -nologo --logger "console;verbosity=normal" "$@"
