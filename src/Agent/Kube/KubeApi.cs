@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+
+namespace GitOps.Agent.Kube;
+
+/// <summary>
+/// JSON over the Kubernetes REST API, with KubernetesClient doing what it does well: kubeconfig
+/// and in-cluster configuration, authentication and TLS. Bodies stay <see cref="JsonObject"/>s
+/// end to end (no typed models), so any kind, CRDs included, goes through one path.
+/// </summary>
+internal sealed class KubeApi : IDisposable
+{
+    public const string FieldManager = "gitops-agent";
+    private readonly Kubernetes client;
+    private readonly HttpClient http;
+
+    private KubeApi(KubernetesClientConfiguration config)
+    {
+        Requests = new RequestCounter();
+        // The client chains our counter in front of its TLS handler; requests sent through the
+        // counter therefore get the client's TLS setup, and we add credentials per request.
+        client = new Kubernetes(config, Requests);
+        http = new HttpClient(Requests, disposeHandler: false) { BaseAddress = client.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        Server = client.BaseUri.ToString();
+    }
+
+    public RequestCounter Requests { get; }
+
+    public string Server { get; }
+
+    /// <summary>The kubeconfig file (or $KUBECONFIG, ~/.kube/config), or the in-cluster account when inside a Pod.</summary>
+    public static KubeApi Connect(string? kubeconfig = null, string? context = null)
+    {
+        var config = kubeconfig is null && context is null && KubernetesClientConfiguration.IsInCluster()
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig ?? Environment.GetEnvironmentVariable("KUBECONFIG"), context);
+        return new KubeApi(config);
+    }
+
+    /// <summary>The object at <paramref name="path"/>, or null when it does not exist.</summary>
+    public async Task<JsonObject?> GetAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return await SendAsync(HttpMethod.Get, path, null, null, ct);
+        }
+        catch (KubeApiException ex) when (ex.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    public Task<JsonObject> ListAsync(string path, string? labelSelector, CancellationToken ct)
+    {
+        var query = labelSelector is null ? string.Empty : $"?labelSelector={Uri.EscapeDataString(labelSelector)}";
+        return SendAsync(HttpMethod.Get, path + query, null, null, ct);
+    }
+
+    /// <summary>Server-side apply as <see cref="FieldManager"/>, forcing conflicts; a dry run writes nothing.</summary>
+    public Task<JsonObject> ApplyAsync(string path, JsonObject body, bool dryRun, CancellationToken ct)
+    {
+        var query = $"?fieldManager={FieldManager}&force=true{(dryRun ? "&dryRun=All" : string.Empty)}";
+        return SendAsync(HttpMethod.Patch, path + query, body, "application/apply-patch+yaml", ct);
+    }
+
+    public Task<JsonObject> JsonPatchAsync(string path, JsonArray patch, CancellationToken ct) =>
+        SendAsync(HttpMethod.Patch, path, patch, "application/json-patch+json", ct);
+
+    public Task<JsonObject> CreateAsync(string collectionPath, JsonObject body, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, collectionPath, body, "application/json", ct);
+
+    /// <summary>Deletes in the background (dependents are collected by the garbage collector); true if it existed.</summary>
+    public async Task<bool> DeleteAsync(string path, CancellationToken ct)
+    {
+        var body = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1", ["propagationPolicy"] = "Background" };
+        try
+        {
+            await SendAsync(HttpMethod.Delete, path, body, "application/json", ct);
+            return true;
+        }
+        catch (KubeApiException ex) when (ex.IsNotFound)
+        {
+            return false;
+        }
+    }
+
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!);
+        }
+
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (client.Credentials is not null)
+        {
+            await client.Credentials.ProcessHttpRequestAsync(request, ct);
+        }
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Failure(response.StatusCode, text);
+        }
+
+        return JsonNode.Parse(text) as JsonObject ?? [];
+    }
+
+    private static KubeApiException Failure(HttpStatusCode status, string text)
+    {
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject { } s && (string?)s["kind"] == "Status")
+            {
+                return new KubeApiException(status, (string?)s["reason"] ?? status.ToString(), (string?)s["message"] ?? status.ToString());
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // not a Status: fall through to the raw text
+        }
+
+        return new KubeApiException(status, status.ToString(), text.Length > 500 ? text[..500] : text);
+    }
+
+    public void Dispose()
+    {
+        http.Dispose();
+        client.Dispose();
+    }
+}

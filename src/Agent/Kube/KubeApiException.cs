@@ -1,0 +1,29 @@
+using System.Net;
+
+namespace GitOps.Agent.Kube;
+
+/// <summary>
+/// The API server refused a request. <see cref="Message"/> is the server's own message (from its
+/// Status object); the predicates classify it so callers never match on text.
+/// </summary>
+internal sealed class KubeApiException(HttpStatusCode status, string reason, string message)
+    : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+
+    /// <summary>The Status reason: NotFound, Conflict, Invalid, Forbidden, AlreadyExists, …</summary>
+    public string Reason { get; } = reason;
+
+    public bool IsNotFound => Status == HttpStatusCode.NotFound;
+
+    public bool IsConflict => Status == HttpStatusCode.Conflict;
+
+    public bool IsForbidden => Status == HttpStatusCode.Forbidden;
+
+    /// <summary>A change to a field the server does not let change (a selector, a Job template).</summary>
+    public bool IsImmutableField =>
+        Status == HttpStatusCode.UnprocessableEntity && Message.Contains("field is immutable", StringComparison.Ordinal);
+
+    /// <summary>The kind is not served (yet): a CRD not established, an API group not installed.</summary>
+    public bool IsKindNotServed => IsNotFound && Reason == "NotFound" && Message.Contains("the server could not find the requested resource", StringComparison.Ordinal);
+}

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+
+namespace GitOps.Agent.Kube;
+
+/// <summary>Counts requests to the API server by verb, so tests and benchmarks can assert costs.</summary>
+internal sealed class RequestCounter : DelegatingHandler
+{
+    private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+    private int writes;
+
+    public int this[string verb] => counts.GetValueOrDefault(verb);
+
+    public int Total => counts.Values.Sum();
+
+    /// <summary>Requests that may change state: anything but GET (dry-run PATCHes included).</summary>
+    public int Writes => Volatile.Read(ref writes);
+
+    public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(counts);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var dryRun = request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
+        var verb = request.Method.Method + (dryRun ? " (dry-run)" : string.Empty);
+        counts.AddOrUpdate(verb, 1, (_, n) => n + 1);
+        if (request.Method != HttpMethod.Get && !dryRun)
+        {
+            Interlocked.Increment(ref writes);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+}
