@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using GitOps.Agent.Kube;
+using GitOps.Diff.Masking;
+using GitOps.Diff.Ownership;
+
+namespace GitOps.Agent.Sync;
+
+/// <summary>
+/// Applies the drifted objects of one stage with server-side apply (in parallel: objects of a
+/// stage do not depend on each other), taking over kubectl's fields first where needed and
+/// recreating objects whose immutable fields changed when their manifest allows it.
+/// </summary>
+internal sealed class Applier(KubeApi api, int parallelism, TimeProvider clock)
+{
+    private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(60);
+
+    public Task ApplyAsync(IEnumerable<PlannedObject> stage, SecretRedactor redactor, CancellationToken ct) =>
+        Parallel.ForEachAsync(stage.Where(p => p.NeedsApply), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (p, token) =>
+        {
+            try
+            {
+                if (p.TakeOver)
+                {
+                    await Ownership.TakeOverAsync(api, p, token);
+                }
+
+                if (p.Recreate)
+                {
+                    await RecreateAsync(p, token);
+                }
+
+                p.Applied = await api.ApplyAsync(p.Path, p.Body, dryRun: false, token);
+                p.OwnedHash = ManagedFields.OwnedHash(p.Applied, KubeApi.FieldManager);
+            }
+            catch (KubeApiException ex)
+            {
+                p.Error = redactor.Redact($"{p.Key}: {ex.Message}");
+            }
+        });
+
+    /// <summary>Waits until every applied CRD of the stage is Established, so its kind can be served.</summary>
+    public async Task WaitEstablishedAsync(IEnumerable<PlannedObject> stage, CancellationToken ct)
+    {
+        var crds = stage.Where(p => p.Key.Kind == "CustomResourceDefinition" && p.Applied is not null && p.Error is null).ToList();
+        var deadline = clock.GetUtcNow() + EstablishTimeout;
+        foreach (var p in crds)
+        {
+            while (!Established(p.Applied!))
+            {
+                if (clock.GetUtcNow() > deadline)
+                {
+                    p.Error = $"{p.Key}: not Established after {EstablishTimeout.TotalSeconds:0}s";
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
+                p.Applied = await api.GetAsync(p.Path, ct) ?? p.Applied;
+            }
+        }
+    }
+
+    private static bool Established(JsonObject crd) =>
+        (crd["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+            .Any(c => (string?)c["type"] == "Established" && (string?)c["status"] == "True");
+
+    private async Task RecreateAsync(PlannedObject p, CancellationToken ct)
+    {
+        await api.DeleteAsync(p.Path, ct);
+        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(60);
+        while (await api.GetAsync(p.Path, ct) is not null)
+        {
+            if (clock.GetUtcNow() > deadline)
+            {
+                throw new KubeApiException(System.Net.HttpStatusCode.Conflict, "Timeout", "deleted for recreation but still present after 60s");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using GitOps.Diff.Drift;
+using GitOps.Diff.Health;
+using GitOps.Diff.Identity;
+
+namespace GitOps.Agent.Sync;
+
+internal enum SyncPhase
+{
+    Synced,
+    Failed,
+}
+
+/// <summary>One object's outcome in a pass; <see cref="Message"/> never holds a Secret value.</summary>
+internal sealed record ObjectResult(ResourceKey Key, SyncAction Action, HealthStatus Health, string? Message = null)
+{
+    public IReadOnlyList<FieldChange> Changes { get; init; } = [];
+}
+
+/// <summary>The outcome of one pass (or of a diff): the contract of <c>-o json</c>.</summary>
+internal sealed record SyncResult(string Revision, string Target, SyncPhase Phase, HealthStatus Health, string Message, IReadOnlyList<ObjectResult> Objects)
+{
+    /// <summary>The failure was the input's (a manifest error), not the cluster's: exit code 2.</summary>
+    public bool InputError { get; init; }
+
+    /// <summary>How many objects ended in each action.</summary>
+    public IReadOnlyDictionary<SyncAction, int> Counts =>
+        Objects.GroupBy(o => o.Action).ToDictionary(g => g.Key, g => g.Count());
+
+    public bool HasDrift => Objects.Any(o => o.Action is not SyncAction.Unchanged);
+}

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using GitOps.Diff.Identity;
+using GitOps.Diff.Order;
+
+namespace GitOps.Diff.Prune;
+
+/// <summary>What to do with one object the previous revision had and this one does not.</summary>
+public enum PruneVerdict
+{
+    /// <summary>Delete it.</summary>
+    Delete,
+
+    /// <summary>Keep it, and say why (a guard held, or pruning is off).</summary>
+    Skip,
+
+    /// <summary>It is gone already, or no longer ours: forget it.</summary>
+    Forget,
+}
+
+public sealed record PruneDecision(ResourceKey Key, PruneVerdict Verdict, string Reason);
+
+/// <summary>The guards a target sets for pruning.</summary>
+public sealed record PruneOptions(bool Enabled, bool AllowEmpty, bool AllowProtectedKinds);
+
+/// <summary>
+/// Decides what to prune: members of the previous inventory that the new revision lacks, that
+/// still exist and still carry our part-of label. Deletes nothing that destroys data the
+/// repository does not hold (Namespaces, CRDs, PersistentVolumeClaims) unless the target opts
+/// in, nothing annotated <c>gitops.dev/prune: disabled</c>, and nothing at all when the new
+/// revision renders empty unless the target allows it. Decisions come in prune order.
+/// </summary>
+public static class PrunePlanner
+{
+    public const string PruneAnnotation = "gitops.dev/prune";
+
+    private static readonly HashSet<GroupKind> Protected =
+    [
+        new("", "Namespace"),
+        new("apiextensions.k8s.io", "CustomResourceDefinition"),
+        new("", "PersistentVolumeClaim"),
+    ];
+
+    public static IReadOnlyList<PruneDecision> Plan(
+        IEnumerable<ResourceKey> previous,
+        IReadOnlySet<ResourceKey> desired,
+        Func<ResourceKey, JsonObject?> live,
+        string applySetId,
+        PruneOptions options)
+    {
+        var candidates = ApplyOrder.Sort(previous.Where(k => !desired.Contains(k)), k => k).Reverse();
+        return candidates.Select(key => Decide(key, live(key), desired.Count == 0, applySetId, options)).ToList();
+    }
+
+    private static PruneDecision Decide(ResourceKey key, JsonObject? live, bool emptyRender, string applySetId, PruneOptions options)
+    {
+        if (live is null)
+        {
+            return new(key, PruneVerdict.Forget, "already gone");
+        }
+
+        if ((string?)live["metadata"]?["labels"]?[ManifestValidator.PartOfLabel] != applySetId)
+        {
+            return new(key, PruneVerdict.Forget, "no longer labelled as a member of this set; left alone");
+        }
+
+        var reason = SkipReason(key, live, emptyRender, options);
+        return reason is null ? new(key, PruneVerdict.Delete, "removed from the revision") : new(key, PruneVerdict.Skip, reason);
+    }
+
+    private static string? SkipReason(ResourceKey key, JsonObject live, bool emptyRender, PruneOptions options)
+    {
+        if ((string?)live["metadata"]?["annotations"]?[PruneAnnotation] == "disabled")
+        {
+            return $"annotated {PruneAnnotation}: disabled";
+        }
+
+        if (emptyRender && !options.AllowEmpty)
+        {
+            return "the revision renders no objects; refusing to prune everything (the target must allow empty)";
+        }
+
+        if (Protected.Contains(key.GroupKind) && !options.AllowProtectedKinds)
+        {
+            return $"a {key.Kind} is pruned only when the target opts in (its deletion destroys data the repository does not hold)";
+        }
+
+        return options.Enabled ? null : "would be pruned (pruning is off)";
+    }
+}
