@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GitOps.Agent.Git;
+
+/// <summary>
+/// <see cref="IGitSource"/> over a bare clone per repository in a cache folder: ls-remote first,
+/// fetch only what moved, read the commit's tree without a checkout.
+/// </summary>
+public sealed partial class GitSource : IGitSource
+{
+    private readonly RepositoryCache cache;
+    private readonly GitOptions options;
+    private readonly ILogger logger;
+    private int fetches;
+
+    /// <param name="cacheDirectory">Folder that holds the bare clones; made when missing.</param>
+    /// <param name="options">Budgets and the ssh command; <see cref="GitOptions.Default"/> when null.</param>
+    /// <param name="logger">Where fetches are logged (URLs without credentials).</param>
+    public GitSource(string cacheDirectory, GitOptions? options = null, ILogger<GitSource>? logger = null)
+    {
+        this.options = options ?? GitOptions.Default;
+        cache = new RepositoryCache(cacheDirectory, this.options);
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Fetches run so far, all repositories together.</summary>
+    internal int FetchCount => Volatile.Read(ref fetches);
+
+    public Task<SourceRevision> GetRevisionAsync(GitSourceSpec spec, string? revision, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var wanted = revision ?? spec.Reference;
+        return cache.UseAsync(
+            spec,
+            (repository, remote) =>
+            {
+                try
+                {
+                    var resolved = RevisionResolver.Resolve(repository, remote, wanted);
+                    var files = TreeReader.Read(resolved.Commit, spec.Path, options);
+                    LogRevision(logger, remote.Location.Url, wanted, resolved.Commit.Sha, files.Count, remote.Fetches);
+                    return new SourceRevision(resolved.Commit.Sha, resolved.Reference, files, resolved.Commit.Message);
+                }
+                finally
+                {
+                    Interlocked.Add(ref fetches, remote.Fetches);
+                }
+            },
+            ct);
+    }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Read {Repository} {Wanted} at {Commit}: {Files} manifest files, {Fetches} fetches")]
+    private static partial void LogRevision(ILogger logger, string repository, string wanted, string commit, int files, int fetches);
+}

@@ -1,0 +1,18 @@
+namespace GitOps.Agent.Git;
+
+/// <summary>Reads the manifests of a target at a commit.</summary>
+public interface IGitSource
+{
+    /// <summary>
+    /// Resolves <paramref name="revision"/> (or, when null, <see cref="GitSourceSpec.Reference"/>) on
+    /// the remote, brings the local copy up to date when needed, and returns the manifest files under
+    /// <see cref="GitSourceSpec.Path"/> at that commit.
+    /// </summary>
+    /// <exception cref="GitSourceException">
+    /// The remote could not be reached or refused the credentials; the reference or path does not
+    /// exist; the path holds a symlink or submodule; a size or count budget was exceeded.
+    /// The message never contains credentials.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    Task<SourceRevision> GetRevisionAsync(GitSourceSpec spec, string? revision, CancellationToken ct);
+}

@@ -1,0 +1,8 @@
+namespace GitOps.Agent.Git;
+
+/// <summary>The manifests of one commit.</summary>
+/// <param name="CommitSha">The full SHA of the commit the files were read from.</param>
+/// <param name="Reference">The full reference that was resolved (<c>refs/heads/main</c>, <c>refs/tags/v1</c>), or the SHA when a commit was asked for.</param>
+/// <param name="Files">The manifest files under the spec's path, sorted by path (ordinal).</param>
+/// <param name="Message">The commit message.</param>
+public sealed record SourceRevision(string CommitSha, string Reference, IReadOnlyList<SourceFile> Files, string Message);
