@@ -1,3 +1,3 @@
 using GitOps.Agent.Cli;
 
-return await GitOpsCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await GitOpsCommand.RunAsync(args);

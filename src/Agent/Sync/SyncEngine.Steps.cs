@@ -31,7 +31,7 @@ internal sealed partial class SyncEngine
     private async Task<List<PlannedObject>> PrepareAsync(IReadOnlyList<DesiredObject> desired, string applySetId, CancellationToken ct)
     {
         var planned = new List<PlannedObject>(desired.Count);
-        foreach (var d in desired)
+        foreach (var d in Diff.Order.ApplyOrder.Sort(desired, d => d.Key))
         {
             var body = d.Object.DeepClone().AsObject();
             var metadata = body["metadata"]!.AsObject();

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using GitOps.Agent.Git;
+using GitOps.Agent.Kube;
+using GitOps.Agent.Sync;
+using GitOps.Diff.Render;
+
+namespace GitOps.Agent.Cli;
+
+/// <summary><c>gitops sync</c> (one reconcile pass) and <c>gitops diff</c> (what sync would change).</summary>
+internal static class SyncCommand
+{
+    public static Command BuildSync()
+    {
+        var source = new SourceOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Plan only: print what would change, write nothing" };
+        var timeout = new Option<string?>("--timeout") { Description = "Wait this long for every object to be Healthy (e.g. 2m)" };
+        var noStatus = new Option<bool>("--no-status") { Description = "Do not write the status note on the commit" };
+        var command = new Command("sync", "One reconcile pass: make the cluster equal to the commit") { dryRun, timeout, noStatus };
+        source.AddTo(command);
+        command.SetAction((parse, ct) => RunAsync(parse, source, parse.GetValue(dryRun), parse.GetValue(timeout), isDiff: false, ct));
+        return command;
+    }
+
+    public static Command BuildDiff()
+    {
+        var source = new SourceOptions();
+        var command = new Command("diff", "What sync would change (Secret values masked); exit 1 when there is drift");
+        source.AddTo(command);
+        command.SetAction((parse, ct) => RunAsync(parse, source, dryRun: true, timeout: null, isDiff: true, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, SourceOptions o, bool dryRun, string? timeout, bool isDiff, CancellationToken ct)
+    {
+        TimeSpan? wait;
+        SourceRevision revision;
+        try
+        {
+            wait = timeout is null ? null : Duration.Parse(timeout);
+            var git = new GitSource(Path.Combine(parse.GetValue(o.CacheDir)!, "repos"));
+            revision = await git.GetRevisionAsync(o.Spec(parse), parse.GetValue(o.Revision), ct);
+        }
+        catch (Exception ex) when (ex is GitSourceException or FormatException)
+        {
+            return CliOutput.Error(ex.Message, 2);
+        }
+
+        try
+        {
+            using var api = KubeApi.Connect(parse.GetValue(o.Kubeconfig), parse.GetValue(o.Context));
+            var engine = new SyncEngine(api, new SyncEngineOptions(), TimeProvider.System);
+            var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
+            var request = new SyncRequest(o.SyncTargetOf(parse), revision.CommitSha, files) { DryRun = dryRun, Timeout = wait };
+            var result = await engine.RunAsync(request, ct);
+            ReportWriter.Write(result, parse.GetValue(o.Output)!, Console.Out);
+            return ExitCode(result, isDiff);
+        }
+        catch (HttpRequestException ex)
+        {
+            return CliOutput.Error($"cannot reach the API server: {ex.Message}", 1);
+        }
+    }
+
+    private static int ExitCode(SyncResult result, bool isDiff) => result switch
+    {
+        { InputError: true } => 2,
+        { Phase: SyncPhase.Failed } => isDiff ? 2 : 1,
+        _ when isDiff => result.HasDrift ? 1 : 0,
+        _ => 0,
+    };
+}
