@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using GitOps.Agent.Kube;
 using GitOps.Diff.Drift;
+using GitOps.Diff.Identity;
 using GitOps.Diff.Masking;
 using GitOps.Diff.Ownership;
 
@@ -21,6 +23,12 @@ internal sealed class Planner(KubeApi api, int parallelism)
         IEnumerable<PlannedObject> objects, ApplySetInventory inventory, SyncTarget target, SecretRedactor redactor, CancellationToken ct) =>
         Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (p, token) =>
         {
+            if (OtherSet(p.Live, inventory.Id) is { } other)
+            {
+                p.Error = $"{p.Key}: belongs to another ApplySet ({other}); remove it from one of the two targets";
+                return;
+            }
+
             p.TakeOver = Ownership.NeedsTakeOver(p.Live);
             if (Unmoved(p, inventory))
             {
@@ -31,6 +39,10 @@ internal sealed class Planner(KubeApi api, int parallelism)
 
             await DryRunAsync(p, target, redactor, token);
         });
+
+    /// <summary>Two targets applying one object would undo each other forever; the second one is refused.</summary>
+    private static string? OtherSet(JsonObject? live, string applySetId) =>
+        (string?)live?["metadata"]?["labels"]?[ManifestValidator.PartOfLabel] is { Length: > 0 } id && id != applySetId ? id : null;
 
     private static bool Unmoved(PlannedObject p, ApplySetInventory inventory) =>
         p.Live is not null

@@ -1,0 +1,330 @@
+using GitOps.Agent.Sync;
+using GitOps.Diff.Drift;
+
+namespace GitOps.Integration.Tests.Sync;
+
+/// <summary>The main job against a real API server: each test has its own repository, namespace and target.</summary>
+public sealed class SyncEngineTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Sync_FirstThenSameCommit_CreatesThenSendsNoWrites()
+    {
+        await using var h = new SyncHarness(cluster, "noop");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("app/a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
+            .Write("app/b.yaml", Yaml.ConfigMap(h.Namespace, "b", ("k", "2")))
+            .Commit("first");
+
+        var first = await h.SyncAsync();
+        Assert.Equal(SyncPhase.Synced, first.Phase);
+        Assert.Equal(3, first.Counts[SyncAction.Created]);
+
+        var before = h.Api.Requests.Snapshot();
+        var writesBefore = h.Api.Requests.Writes;
+        var second = await h.SyncAsync();
+        var after = h.Api.Requests.Snapshot();
+
+        Assert.Equal(SyncPhase.Synced, second.Phase);
+        Assert.All(second.Objects, o => Assert.Equal(SyncAction.Unchanged, o.Action));
+        Assert.Equal(writesBefore, h.Api.Requests.Writes);
+        Assert.Equal(before.GetValueOrDefault("PATCH (dry-run)"), after.GetValueOrDefault("PATCH (dry-run)"));
+    }
+
+    [Fact]
+    public async Task Sync_OneFieldChanged_ConfiguresOnlyThatObject()
+    {
+        await using var h = new SyncHarness(cluster, "onefield");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
+            .Write("b.yaml", Yaml.ConfigMap(h.Namespace, "b", ("k", "2")))
+            .Commit("first");
+        await h.SyncAsync();
+
+        h.Repo.Write("b.yaml", Yaml.ConfigMap(h.Namespace, "b", ("k", "3"))).Commit("change b");
+        var result = await h.SyncAsync();
+
+        var changed = Assert.Single(result.Objects, o => o.Action != SyncAction.Unchanged);
+        Assert.Equal("b", changed.Key.Name);
+        Assert.Equal(SyncAction.Configured, changed.Action);
+        Assert.Equal("data.k", Assert.Single(changed.Changes).Path);
+        Assert.Equal("3", (string?)(await h.ConfigMapAsync("b"))!["data"]!["k"]);
+    }
+
+    [Fact]
+    public async Task Sync_FieldRemovedFromGit_IsRemovedFromCluster()
+    {
+        await using var h = new SyncHarness(cluster, "remove");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("keep", "1"), ("drop", "2")))
+            .Commit("first");
+        await h.SyncAsync();
+
+        h.Repo.Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("keep", "1"))).Commit("drop a key");
+        await h.SyncAsync();
+
+        var data = (await h.ConfigMapAsync("a"))!["data"]!.AsObject();
+        Assert.True(data.ContainsKey("keep"));
+        Assert.False(data.ContainsKey("drop"));
+    }
+
+    [Fact]
+    public async Task Sync_FieldLastSetByKubectlApply_IsTakenOverAndRemoved()
+    {
+        await using var h = new SyncHarness(cluster, "takeover");
+        h.Kubectl("create", "namespace", h.Namespace);
+        var file = Path.Combine(h.Repo.Root, "kubectl.yaml");
+        File.WriteAllText(file, Yaml.ConfigMap(h.Namespace, "legacy", ("keep", "1"), ("old", "2")));
+        h.Kubectl("apply", "-f", file); // client-side apply: fields owned by kubectl-client-side-apply
+        File.Delete(file);
+
+        h.Repo.Write("legacy.yaml", Yaml.ConfigMap(h.Namespace, "legacy", ("keep", "1"))).Commit("adopt without 'old'");
+        var result = await h.SyncAsync();
+
+        var legacy = Assert.Single(result.Objects);
+        Assert.Equal(SyncAction.Configured, legacy.Action);
+        var live = (await h.ConfigMapAsync("legacy"))!;
+        Assert.False(live["data"]!.AsObject().ContainsKey("old"));
+        Assert.DoesNotContain("kubectl", live["metadata"]!["managedFields"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sync_ObjectEditedWithKubectl_IsPutBack()
+    {
+        await using var h = new SyncHarness(cluster, "selfheal");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "git")))
+            .Commit("first");
+        await h.SyncAsync();
+
+        h.Kubectl("-n", h.Namespace, "patch", "configmap", "a", "--type=merge", "-p", """{"data":{"k":"hand-edited","extra":"x"}}""");
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncAction.Configured, Assert.Single(result.Objects, o => o.Key.Name == "a").Action);
+        var data = (await h.ConfigMapAsync("a"))!["data"]!.AsObject();
+        Assert.Equal("git", (string?)data["k"]);
+        Assert.False(data.ContainsKey("extra"));
+    }
+
+    [Fact]
+    public async Task Sync_FileDeletedFromGit_IsPruned()
+    {
+        await using var h = new SyncHarness(cluster, "prune");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
+            .Write("b.yaml", Yaml.ConfigMap(h.Namespace, "b", ("k", "2")))
+            .Commit("first");
+        await h.SyncAsync();
+
+        h.Repo.Delete("b.yaml").Commit("remove b");
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncAction.Pruned, Assert.Single(result.Objects, o => o.Key.Name == "b").Action);
+        Assert.Null(await h.ConfigMapAsync("b"));
+        Assert.NotNull(await h.ConfigMapAsync("a"));
+    }
+
+    [Fact]
+    public async Task Sync_PruneOff_ReportsWhatWouldBePrunedAndKeepsIt()
+    {
+        await using var h = new SyncHarness(cluster, "pruneoff");
+        h.Target = h.Target with { Prune = false };
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("b.yaml", Yaml.ConfigMap(h.Namespace, "b", ("k", "2")))
+            .Commit("first");
+        await h.SyncAsync();
+
+        h.Repo.Delete("b.yaml").Commit("remove b");
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncAction.PruneSkipped, Assert.Single(result.Objects, o => o.Key.Name == "b").Action);
+        Assert.NotNull(await h.ConfigMapAsync("b"));
+    }
+
+    [Fact]
+    public async Task Sync_OneObjectRejectedByServer_AppliesNothing()
+    {
+        await using var h = new SyncHarness(cluster, "reject");
+        h.Kubectl("create", "namespace", h.Namespace);
+        h.Repo.Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
+            .Write("bad.yaml", $"""
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: bad
+                  namespace: {h.Namespace}
+                spec:
+                  ports:
+                  - port: 99999
+                """)
+            .Commit("one bad object");
+
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Failed, result.Phase);
+        Assert.Contains("Service/" + h.Namespace + "/bad", result.Message, StringComparison.Ordinal);
+        Assert.Null(await h.ConfigMapAsync("a"));
+    }
+
+    [Fact]
+    public async Task Sync_YamlError_AppliesNothingAndNamesFileAndLine()
+    {
+        await using var h = new SyncHarness(cluster, "yamlerr");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
+            .Write("broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: y\n")
+            .Commit("broken");
+
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Failed, result.Phase);
+        Assert.True(result.InputError);
+        Assert.StartsWith("broken.yaml:5:", result.Message, StringComparison.Ordinal);
+        Assert.Null(await h.GetAsync($"/api/v1/namespaces/{h.Namespace}"));
+    }
+
+    [Fact]
+    public async Task Sync_BrokenCommitThenGoodCommit_StaysAtLastGoodThenSyncs()
+    {
+        await using var h = new SyncHarness(cluster, "recover");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace)).Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1"))).Commit("good");
+        await h.SyncAsync();
+        h.Repo.Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "2"))).Write("bad.yaml", "kind: [").Commit("bad");
+        Assert.Equal(SyncPhase.Failed, (await h.SyncAsync()).Phase);
+        Assert.Equal("1", (string?)(await h.ConfigMapAsync("a"))!["data"]!["k"]);
+
+        h.Repo.Delete("bad.yaml").Commit("fix");
+        var fixedResult = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Synced, fixedResult.Phase);
+        Assert.Equal("2", (string?)(await h.ConfigMapAsync("a"))!["data"]!["k"]);
+    }
+
+    [Fact]
+    public async Task Sync_ObjectOfAnotherApplySet_IsRefused()
+    {
+        await using var first = new SyncHarness(cluster, "owner");
+        first.Repo.Write("ns.yaml", Yaml.Namespace(first.Namespace)).Write("a.yaml", Yaml.ConfigMap(first.Namespace, "a", ("k", "1"))).Commit("mine");
+        await first.SyncAsync();
+
+        await using var second = new SyncHarness(cluster, "thief");
+        second.Repo.Write("a.yaml", Yaml.ConfigMap(first.Namespace, "a", ("k", "stolen"))).Commit("theirs");
+        var result = await second.SyncAsync();
+
+        Assert.Equal(SyncPhase.Failed, result.Phase);
+        Assert.Contains("another ApplySet", result.Message, StringComparison.Ordinal);
+        Assert.Equal("1", (string?)(await first.ConfigMapAsync("a"))!["data"]!["k"]);
+    }
+
+    [Fact]
+    public async Task Sync_ManifestCarryingPartOfLabel_IsRefused()
+    {
+        await using var h = new SyncHarness(cluster, "label");
+        h.Repo.Write("a.yaml", $"""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: a
+              namespace: {h.Namespace}
+              labels:
+                applyset.kubernetes.io/part-of: applyset-someone-else-v1
+            """).Commit("label");
+
+        var result = await h.SyncAsync();
+
+        Assert.True(result.InputError);
+        Assert.Contains("applyset.kubernetes.io/part-of", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sync_EmptyRenderWithPrune_DeletesNothing()
+    {
+        await using var h = new SyncHarness(cluster, "empty");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace)).Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1"))).Commit("first");
+        await h.SyncAsync();
+
+        h.Repo.Delete("ns.yaml").Delete("a.yaml").Write("README.md", "nothing here").Commit("oops, emptied");
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Failed, result.Phase);
+        Assert.All(result.Objects, o => Assert.Equal(SyncAction.PruneSkipped, o.Action));
+        Assert.NotNull(await h.ConfigMapAsync("a"));
+    }
+
+    [Fact]
+    public async Task Sync_NamespaceRemovedFromGit_IsPrunedOnlyWithOptIn()
+    {
+        await using var h = new SyncHarness(cluster, "nsprune");
+        var extra = h.Namespace + "-x";
+        h.CleanUp($"/api/v1/namespaces/{extra}");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace)).Write("extra.yaml", Yaml.Namespace(extra)).Commit("two namespaces");
+        await h.SyncAsync();
+
+        h.Repo.Delete("extra.yaml").Commit("drop one");
+        var guarded = await h.SyncAsync();
+        Assert.Equal(SyncAction.PruneSkipped, Assert.Single(guarded.Objects, o => o.Key.Name == extra).Action);
+        Assert.Null((await h.GetAsync($"/api/v1/namespaces/{extra}"))!["metadata"]!["deletionTimestamp"]);
+
+        h.Target = h.Target with { PruneProtectedKinds = true };
+        var optedIn = await h.SyncAsync();
+        Assert.Equal(SyncAction.Pruned, Assert.Single(optedIn.Objects, o => o.Key.Name == extra).Action);
+    }
+
+    [Theory]
+    [InlineData("a-crd.yaml", "b-widget.yaml")]
+    [InlineData("b-crd.yaml", "a-widget.yaml")]
+    public async Task Sync_CrdAndItsResourceInOneCommit_WorksInEitherFileOrder(string crdFile, string widgetFile)
+    {
+        await using var h = new SyncHarness(cluster, "crd");
+        var group = $"{h.Namespace}.example.com";
+        h.CleanUp($"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write(crdFile, Manifests.WidgetCrd(group))
+            .Write(widgetFile, Manifests.Widget(group, h.Namespace, "w1", 3))
+            .Commit("crd and widget");
+
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Synced, result.Phase);
+        Assert.NotNull(await h.GetAsync($"/apis/{group}/v1/namespaces/{h.Namespace}/widgets/w1"));
+        Assert.All((await h.SyncAsync()).Objects, o => Assert.Equal(SyncAction.Unchanged, o.Action));
+    }
+
+    [Fact]
+    public async Task Sync_GitRevertOfLastCommit_ReturnsClusterToPreviousState()
+    {
+        await using var h = new SyncHarness(cluster, "revert");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
+            .Write("b.yaml", Yaml.ConfigMap(h.Namespace, "b", ("k", "1")))
+            .Commit("before");
+        await h.SyncAsync();
+        var bad = h.Repo.Delete("b.yaml").Write("c.yaml", Yaml.ConfigMap(h.Namespace, "c", ("k", "1")))
+            .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "2"))).Commit("bad change");
+        await h.SyncAsync();
+        Assert.Null(await h.ConfigMapAsync("b"));
+
+        h.Repo.Revert(bad);
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Synced, result.Phase);
+        Assert.Equal("1", (string?)(await h.ConfigMapAsync("a"))!["data"]!["k"]);
+        Assert.NotNull(await h.ConfigMapAsync("b"));
+        Assert.Null(await h.ConfigMapAsync("c"));
+    }
+
+    [Fact]
+    public async Task Diff_ChangedCommit_ReportsDriftAndWritesNothing()
+    {
+        await using var h = new SyncHarness(cluster, "diff");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace)).Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1"))).Commit("first");
+        await h.SyncAsync();
+        h.Repo.Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "2"))).Commit("change");
+
+        var writes = h.Api.Requests.Writes;
+        var diff = await h.SyncAsync(dryRun: true);
+
+        Assert.True(diff.HasDrift);
+        Assert.Equal(writes, h.Api.Requests.Writes);
+        Assert.Equal("1", (string?)(await h.ConfigMapAsync("a"))!["data"]!["k"]);
+    }
+}
