@@ -49,7 +49,4 @@ public sealed partial class GitSource : IGitSource
             },
             ct);
     }
-
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Read {Repository} {Wanted} at {Commit}: {Files} manifest files, {Fetches} fetches")]
-    private static partial void LogRevision(ILogger logger, string repository, string wanted, string commit, int files, int fetches);
 }

@@ -331,13 +331,10 @@ public sealed class GitSourceTests : IDisposable
     public async Task GetRevision_SshRemote_RunsTheConfiguredSshCommand()
     {
         var sha = repo.Write("a.yaml", "a").Commit("one");
-        // Stands in for ssh: runs the git command libgit2 asks the "remote host" for, locally.
-        var fakeSsh = Path.Combine(repo.TempPath, "fake-ssh");
-        await File.WriteAllTextAsync(fakeSsh, "#!/bin/sh\nfor last; do :; done\necho \"$*\" >> \"$0.log\"\nexec sh -c \"$last\"\n");
-        File.SetUnixFileMode(fakeSsh, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var fakeSsh = FakeSsh.Create(repo.TempPath);
         var source = new GitSource(repo.CachePath, new GitOptions { SshCommand = fakeSsh });
 
-        var revision = await source.GetRevisionAsync(new GitSourceSpec($"ssh://git@gitserver.invalid{repo.BarePath}", "main", ""), null, CancellationToken.None);
+        var revision = await source.GetRevisionAsync(new GitSourceSpec(FakeSsh.UrlOf(repo.BarePath), "main", ""), null, CancellationToken.None);
 
         Assert.Equal(sha, revision.CommitSha);
         Assert.Contains("git@gitserver.invalid git-upload-pack", await File.ReadAllTextAsync(fakeSsh + ".log"), StringComparison.Ordinal);
