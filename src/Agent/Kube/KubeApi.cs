@@ -29,6 +29,9 @@ internal sealed class KubeApi : IDisposable
 
     public RequestCounter Requests { get; }
 
+    /// <summary>The typed client, for what it does well (leader election leases).</summary>
+    public IKubernetes Client => client;
+
     public string Server { get; }
 
     /// <summary>The kubeconfig file (or $KUBECONFIG, ~/.kube/config), or the in-cluster account when inside a Pod.</summary>

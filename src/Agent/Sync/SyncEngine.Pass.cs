@@ -24,6 +24,7 @@ internal sealed partial class SyncEngine
             new(Request.Revision, Request.Target.Name, SyncPhase.Failed, HealthStatus.Unknown, Redactor.Redact(ex.Message), [])
             {
                 InputError = true,
+                ClusterRevision = Inventory.Revision,
             };
 
         /// <summary>A Failed result when any object has an error, naming the first few.</summary>
@@ -38,7 +39,10 @@ internal sealed partial class SyncEngine
             var more = errors.Count > ErrorsInMessage ? $"; and {errors.Count - ErrorsInMessage} more" : string.Empty;
             var message = $"{errors.Count} object(s) {what}: {string.Join("; ", errors.Take(ErrorsInMessage))}{more}";
             var objects = Objects.Select(p => ToResult(p, null)).ToList();
-            return new SyncResult(Request.Revision, Request.Target.Name, SyncPhase.Failed, HealthStatus.Unknown, message, objects);
+            return new SyncResult(Request.Revision, Request.Target.Name, SyncPhase.Failed, HealthStatus.Unknown, message, objects)
+            {
+                ClusterRevision = Inventory.Revision,
+            };
         }
 
         public SyncResult Complete(IReadOnlyDictionary<PlannedObject, HealthResult> health, IReadOnlyList<ObjectResult> pruned, bool emptyGuard)
@@ -52,7 +56,10 @@ internal sealed partial class SyncEngine
                 : emptyGuard ? "the revision renders no objects; nothing was pruned (the target does not allow empty)"
                 : unhealthy ? $"not Healthy after {Request.Timeout!.Value.TotalSeconds:0}s: {NotHealthy(health)}"
                 : Summary(objects);
-            return new SyncResult(Request.Revision, Request.Target.Name, phase, aggregate.Status, message, objects);
+            return new SyncResult(Request.Revision, Request.Target.Name, phase, aggregate.Status, message, objects)
+            {
+                ClusterRevision = Request.DryRun ? Inventory.Revision : Request.Revision,
+            };
         }
 
         private static string NotHealthy(IReadOnlyDictionary<PlannedObject, HealthResult> health) =>

@@ -22,6 +22,9 @@ internal sealed record SyncResult(string Revision, string Target, SyncPhase Phas
     /// <summary>The failure was the input's (a manifest error), not the cluster's: exit code 2.</summary>
     public bool InputError { get; init; }
 
+    /// <summary>The revision the cluster is at after the pass: this one, or on failure the last one applied in full.</summary>
+    public string? ClusterRevision { get; init; }
+
     /// <summary>How many objects ended in each action.</summary>
     public IReadOnlyDictionary<SyncAction, int> Counts =>
         Objects.GroupBy(o => o.Action).ToDictionary(g => g.Key, g => g.Count());

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using GitOps.Agent.Git;
+using GitOps.Agent.Kube;
+using GitOps.Agent.Sync;
+using GitOps.Diff.Drift;
+using GitOps.Diff.Render;
+using Microsoft.Extensions.Logging;
+
+namespace GitOps.Agent.Hosting;
+
+/// <summary>
+/// The loop of one target: a pass every interval (with jitter, so replicas of many agents do not
+/// hit a git server in step), exponential backoff after errors, passes never overlapping. A
+/// pass that cannot reach git or the API server keeps the cluster as it is, reports, and is
+/// retried; nothing here needs a restart to recover.
+/// </summary>
+internal sealed partial class TargetWorker(
+    TargetConfig target, AgentConfig config, PassServices services, ILogger<TargetWorker> logger)
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+    private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Outcome? last;
+
+    public string Name => target.Name;
+
+    /// <summary>Asks for a pass now (a watched object changed) instead of at the next interval.</summary>
+    public void Trigger() => wake.TrySetResult();
+
+    public async Task RunAsync(CancellationToken leading)
+    {
+        var failures = 0;
+        while (!leading.IsCancellationRequested)
+        {
+            var ok = await PassSafelyAsync(leading);
+            failures = ok ? 0 : failures + 1;
+            await WaitAsync(ok ? Jitter(target.Interval) : Backoff(failures), leading);
+        }
+    }
+
+    private async Task<bool> PassSafelyAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await PassAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return true; // leadership lost or shutting down: stop writing, quietly
+        }
+        catch (Exception ex) when (ex is HttpRequestException or KubeApiException or GitSourceException or LibGit2Sharp.LibGit2SharpException or IOException)
+        {
+            services.Metrics.RecordError(target.Name, ex is HttpRequestException or KubeApiException ? "cluster" : "source");
+            LogPassError(logger, target.Name, ex.GetType().Name, UrlRedactor.Redact(ex.Message));
+            return false;
+        }
+    }
+
+    private async Task<bool> PassAsync(CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var revision = await services.Git.GetRevisionAsync(target.Source, null, ct);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["target"] = target.Name, ["revision"] = revision.CommitSha });
+        var syncTarget = target.SyncTarget(config.Namespace);
+        if (last?.Revision != revision.CommitSha)
+        {
+            await services.Notes.WriteAsync(target.Source, revision.CommitSha, Entry(SyncPhaseText.Progressing, "Unknown", "sync started", new Dictionary<string, int>()), ct);
+        }
+
+        var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
+        var result = await services.Engine.RunAsync(new SyncRequest(syncTarget, revision.CommitSha, files) { Timeout = target.Timeout }, ct);
+        ct.ThrowIfCancellationRequested(); // a pass that lost leadership reports nothing
+        services.Metrics.RecordPass(target.Name, result, Stopwatch.GetElapsedTime(started));
+        await services.Events.RecordAsync(syncTarget, result, ct);
+        await ReportAsync(revision.CommitSha, result, ct);
+        LogPass(logger, target.Name, revision.CommitSha, result.Phase, result.Health, result.Message);
+        return result.Phase == SyncPhase.Synced;
+    }
+
+    /// <summary>A note when the revision or its outcome changes; a steady state writes nothing to git.</summary>
+    private async Task ReportAsync(string revision, SyncResult result, CancellationToken ct)
+    {
+        var outcome = new Outcome(revision, result.Phase, result.Health.ToString());
+        if (outcome == last)
+        {
+            return;
+        }
+
+        var message = result.Phase == SyncPhase.Failed
+            ? $"{result.Message} (the cluster stays at {(result.ClusterRevision is { Length: > 0 } r ? EventRecorder.ShortSha(r) : "its previous state")})"
+            : result.Message;
+        var counts = result.Counts.ToDictionary(c => c.Key.ToContract(), c => c.Value);
+        await services.Notes.WriteAsync(target.Source, revision, Entry(result.Phase.ToString(), result.Health.ToString(), message, counts), ct);
+        last = outcome;
+    }
+
+    private CommitStatusEntry Entry(string phase, string health, string message, IReadOnlyDictionary<string, int> counts) =>
+        new(config.Cluster, target.Name, phase, health, services.Clock.GetUtcNow(), counts, message, AgentInfo.Version);
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken ct)
+    {
+        // WhenAny never throws: cancellation simply ends the wait, and the loop sees the token.
+        await Task.WhenAny(Task.Delay(delay, services.Clock, ct), wake.Task);
+        wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static TimeSpan Jitter(TimeSpan interval) => interval * (0.9 + (Random.Shared.NextDouble() * 0.2));
+
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, 2 * Math.Pow(2, Math.Min(failures, 10))));
+
+    private sealed record Outcome(string Revision, SyncPhase Phase, string Health);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "pass {Target} at {Revision}: {Phase} {Health}: {Summary}")]
+    private static partial void LogPass(ILogger logger, string target, string revision, SyncPhase phase, GitOps.Diff.Health.HealthStatus health, string summary);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "pass {Target} failed ({Kind}): {Error}; retrying with backoff")]
+    private static partial void LogPassError(ILogger logger, string target, string kind, string error);
+}
+
+/// <summary>What every pass uses, shared by the target workers.</summary>
+internal sealed record PassServices(SyncEngine Engine, IGitSource Git, ICommitStatusStore Notes, EventRecorder Events, AgentMetrics Metrics, TimeProvider Clock);
+
+internal static class SyncPhaseText
+{
+    public const string Progressing = "Progressing";
+}
