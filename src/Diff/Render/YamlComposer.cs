@@ -95,7 +95,7 @@ internal sealed partial class YamlComposer
         object? value;
         try
         {
-            value = IsString(scalar) ? scalar.Value : KubectlScalar.Resolve(scalar.Value);
+            value = KubectlScalar.ToJson(Resolve(scalar));
         }
         catch (FormatException ex)
         {
@@ -112,6 +112,9 @@ internal sealed partial class YamlComposer
             _ => throw new InvalidOperationException("unreachable"),
         };
     }
+
+    private static YamlScalar Resolve(Scalar scalar) =>
+        IsString(scalar) ? new(YamlKind.String, scalar.Value) : KubectlScalar.Classify(scalar.Value);
 
     private static bool IsString(Scalar scalar)
     {
@@ -157,10 +160,13 @@ internal sealed partial class YamlComposer
     {
         if (keyEvent is Scalar scalar)
         {
-            var node = ScalarNode(scalar);
+            parser.MoveNext();
+            budget.Spend(1, () => Location(scalar.Start));
             try
             {
-                return KubectlScalar.KeyText(node is null ? null : ScalarValue(node));
+                // Resolved again rather than from the JSON value: the float 1e10 and the int
+                // 10000000000 are one JSON number but two different keys.
+                return KubectlScalar.KeyText(Resolve(scalar));
             }
             catch (FormatException ex)
             {
@@ -171,19 +177,25 @@ internal sealed partial class YamlComposer
         var value = Node(depth + 1);
         if (value is JsonValue v)
         {
-            return KubectlScalar.KeyText(ScalarValue(v));
+            try
+            {
+                return KubectlScalar.KeyText(ScalarValue(v));
+            }
+            catch (FormatException ex)
+            {
+                throw Error(keyEvent.Start, ex.Message);
+            }
         }
 
-        throw Error(keyEvent.Start, "a mapping key must be a scalar");
+        throw Error(keyEvent.Start, value is null ? "a null mapping key cannot be converted to JSON" : "a mapping key must be a scalar");
     }
 
-    private static object? ScalarValue(JsonNode node) => node.GetValueKind() switch
+    private static YamlScalar ScalarValue(JsonValue node) => node.GetValueKind() switch
     {
-        System.Text.Json.JsonValueKind.String => node.GetValue<string>(),
-        System.Text.Json.JsonValueKind.True => true,
-        System.Text.Json.JsonValueKind.False => false,
-        System.Text.Json.JsonValueKind.Number => node.AsValue().TryGetValue<long>(out var l) ? l : node.GetValue<double>(),
-        _ => throw new FormatException("a mapping key must be a scalar"),
+        System.Text.Json.JsonValueKind.String => new(YamlKind.String, node.GetValue<string>()),
+        System.Text.Json.JsonValueKind.True => new(YamlKind.Bool, true),
+        System.Text.Json.JsonValueKind.False => new(YamlKind.Bool, false),
+        _ => node.TryGetValue<long>(out var l) ? new(YamlKind.Int, new System.Numerics.BigInteger(l)) : new(YamlKind.Float, node.GetValue<double>()),
     };
 
     /// <summary>go-yaml v2: a merge sets each merged key; in a list, earlier maps win over later ones.</summary>
