@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace GitOps.Diff.Render;
@@ -11,6 +12,7 @@ namespace GitOps.Diff.Render;
 /// </summary>
 internal static partial class KubectlScalar
 {
+    private const string YamlTagPrefix = "tag:yaml.org,2002:";
     private static readonly Dictionary<string, object?> Words = BuildWords();
 
     /// <summary>The resolved value: null, bool, long, double or string. Infinity and NaN throw.</summary>
@@ -46,6 +48,47 @@ internal static partial class KubectlScalar
         };
     }
 
+    /// <summary>
+    /// A scalar with its tag, as go-yaml v2 decodes it. Untagged: plain scalars are resolved,
+    /// quoted and block ones are strings. <c>!!bool</c>, <c>!!int</c>, <c>!!float</c>, <c>!!null</c>
+    /// resolve the text (quoted or not) and must agree with it; <c>!!timestamp</c> must look like
+    /// one and stays a string; <c>!!binary</c> is base64-decoded. Any other tag (<c>!!str</c>, the
+    /// non-specific <c>!</c>, an application tag like <c>!Ref</c>) leaves the text a string.
+    /// </summary>
+    public static YamlScalar Tagged(string? tag, bool plain, string text)
+    {
+        if (tag is null)
+        {
+            return plain ? Classify(text) : new(YamlKind.String, text);
+        }
+
+        var name = tag.StartsWith(YamlTagPrefix, StringComparison.Ordinal) ? tag[YamlTagPrefix.Length..] : null;
+        if (name is "binary")
+        {
+            return new(YamlKind.String, DecodeBinary(text));
+        }
+
+        if (name is "timestamp")
+        {
+            return Timestamp().IsMatch(text) ? new(YamlKind.String, text) : throw Mismatch(Classify(text), text, name);
+        }
+
+        if (name is not ("bool" or "int" or "float" or "null"))
+        {
+            return new(YamlKind.String, text);
+        }
+
+        var resolved = Classify(text);
+        var agrees = name switch
+        {
+            "bool" => resolved.Kind == YamlKind.Bool,
+            "int" => resolved.Kind == YamlKind.Int,
+            "float" => resolved.Kind is YamlKind.Int or YamlKind.Float,
+            _ => resolved.Kind == YamlKind.Null,
+        };
+        return agrees ? resolved : throw Mismatch(resolved, text, name);
+    }
+
     /// <summary>A resolved scalar as kubectl's JSON decoding sees it: null, bool, long, double or string.</summary>
     public static object? ToJson(YamlScalar scalar) => scalar.Kind switch
     {
@@ -65,6 +108,29 @@ internal static partial class KubectlScalar
         YamlKind.Float => GoFloatKey((double)scalar.Value!),
         _ => throw new FormatException("a null mapping key cannot be converted to JSON"),
     };
+
+    private static FormatException Mismatch(YamlScalar resolved, string text, string tag)
+    {
+        var actual = resolved.Kind switch
+        {
+            YamlKind.String => "str",
+            _ => resolved.Kind.ToString().ToLowerInvariant(),
+        };
+        return new FormatException($"cannot decode !!{actual} `{text}` as a !!{tag}");
+    }
+
+    private static string DecodeBinary(string text)
+    {
+        try
+        {
+            // go-yaml hands the bytes on as a Go string; JSON then replaces invalid UTF-8 with U+FFFD.
+            return Encoding.UTF8.GetString(Convert.FromBase64String(text));
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException("!!binary value contains invalid base64 data", ex);
+        }
+    }
 
     private static YamlScalar ClassifyNumberLike(string text)
     {
@@ -239,6 +305,10 @@ internal static partial class KubectlScalar
         Add(double.NegativeInfinity, "-.inf", "-.Inf", "-.INF");
         return words;
     }
+
+    /// <summary>The shapes go-yaml accepts for !!timestamp (Go layouts 2006-1-2, with T/t or a space and a time); ranges are not checked.</summary>
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})| [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Timestamp();
 
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex YamlFloat();

@@ -114,14 +114,7 @@ internal sealed partial class YamlComposer
     }
 
     private static YamlScalar Resolve(Scalar scalar) =>
-        IsString(scalar) ? new(YamlKind.String, scalar.Value) : KubectlScalar.Classify(scalar.Value);
-
-    private static bool IsString(Scalar scalar)
-    {
-        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        return tag is "tag:yaml.org,2002:str" or "tag:yaml.org,2002:binary" or "!"
-            || (tag is null && scalar.Style != ScalarStyle.Plain);
-    }
+        KubectlScalar.Tagged(scalar.Tag.IsEmpty ? null : scalar.Tag.Value, scalar.Style == ScalarStyle.Plain, scalar.Value);
 
     private JsonObject Mapping(MappingStart start, int depth)
     {
