@@ -92,26 +92,25 @@ internal sealed partial class YamlComposer
     {
         parser.MoveNext();
         budget.Spend(1, () => Location(scalar.Start));
-        object? value;
         try
         {
-            value = KubectlScalar.ToJson(Resolve(scalar));
+            return ToNode(KubectlScalar.ToJson(Resolve(scalar)));
         }
         catch (FormatException ex)
         {
             throw Error(scalar.Start, ex.Message);
         }
-
-        return value switch
-        {
-            null => null,
-            string s => JsonValue.Create(s),
-            bool b => JsonValue.Create(b),
-            long l => JsonValue.Create(l),
-            double d => JsonValue.Create(d),
-            _ => throw new InvalidOperationException("unreachable"),
-        };
     }
+
+    private static JsonNode? ToNode(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        double d => JsonValue.Create(d),
+        _ => throw new InvalidOperationException("unreachable"),
+    };
 
     private static YamlScalar Resolve(Scalar scalar) =>
         KubectlScalar.Tagged(scalar.Tag.IsEmpty ? null : scalar.Tag.Value, scalar.Style == ScalarStyle.Plain, scalar.Value);
@@ -157,9 +156,15 @@ internal sealed partial class YamlComposer
             budget.Spend(1, () => Location(scalar.Start));
             try
             {
-                // Resolved again rather than from the JSON value: the float 1e10 and the int
+                // Written from the YAML type, not the JSON value: the float 1e10 and the int
                 // 10000000000 are one JSON number but two different keys.
-                return KubectlScalar.KeyText(Resolve(scalar));
+                var resolved = Resolve(scalar);
+                if (!scalar.Anchor.IsEmpty)
+                {
+                    Remember(scalar, ToNode(KubectlScalar.ToJson(resolved)), 1); // `&k key: …` then `other: *k`
+                }
+
+                return KubectlScalar.KeyText(resolved);
             }
             catch (FormatException ex)
             {
