@@ -14,6 +14,7 @@ namespace GitOps.Diff.Render;
 internal sealed partial class YamlComposer
 {
     private const string MergeKey = "<<";
+    private readonly Scanner scanner;
     private readonly IParser parser;
     private readonly string file;
     private readonly RenderLimits limits;
@@ -22,7 +23,8 @@ internal sealed partial class YamlComposer
 
     private YamlComposer(string text, string file, RenderLimits limits, NodeBudget budget)
     {
-        parser = new Parser(new StringReader(text));
+        scanner = new Scanner(new StringReader(text));
+        parser = new Parser(scanner);
         this.file = file;
         this.limits = limits;
         this.budget = budget;
@@ -39,7 +41,10 @@ internal sealed partial class YamlComposer
         }
         catch (YamlException ex)
         {
-            var at = new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column);
+            // Some scanner errors (a tab used as indentation) carry no position; the scanner
+            // stopped where the problem is.
+            var mark = ex.Start.Index == 0 && ex.End.Index == 0 ? composer.scanner.CurrentPosition : ex.Start;
+            var at = new SourceLocation(file, (int)mark.Line, (int)mark.Column);
             throw new ManifestException(at, Clean(ex.Message), ex);
         }
     }
