@@ -152,7 +152,7 @@ internal static partial class KubectlScalar
     /// <summary>int64 when it fits (as kubectl's JSON decoding does), otherwise float64.</summary>
     private static object Normalize(BigInteger value) =>
         value >= long.MinValue && value <= long.MaxValue
-            ? (long)value
+            ? (object)(long)value // the cast keeps `?:` from widening the long to double
             : double.Parse(value.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture); // rounds to nearest; the BigInteger cast truncates
 
     /// <summary>Go's strconv.ParseInt/ParseUint with base 0: sign, 0x/0o/0b prefixes, leading-0 octal.</summary>
@@ -229,7 +229,7 @@ internal static partial class KubectlScalar
             throw new FormatException(NotJson(d));
         }
 
-        return Math.Floor(d) == d && Math.Abs(d) < 9.2e18 ? (long)d : d;
+        return Math.Floor(d) == d && Math.Abs(d) < 9.2e18 ? (object)(long)d : d;
     }
 
     /// <summary>
