@@ -78,10 +78,11 @@ public static class CanonicalJson
         }
         else
         {
+            // Written the way JsonEquality compares: a double that is exactly an int64 as that int64.
             var d = JsonEquality.AsDouble(value);
-            if (Math.Floor(d) == d && Math.Abs(d) < 9.2e18)
+            if (JsonEquality.ExactInt64(d) is { } exact)
             {
-                writer.WriteNumberValue((long)d);
+                writer.WriteNumberValue(exact);
             }
             else
             {

@@ -77,16 +77,27 @@ public static class JsonEquality
         };
     }
 
+    /// <summary>
+    /// Exact comparison: an int64 equals a double only when the double is exactly that integer,
+    /// so 2^53 + 1 never equals 2^53 (a comparison through double would say it does).
+    /// </summary>
     private static bool NumbersEqual(JsonValue x, JsonValue y)
     {
-        if (x.TryGetValue<long>(out var lx) && y.TryGetValue<long>(out var ly))
+        var xIsLong = x.TryGetValue<long>(out var lx);
+        var yIsLong = y.TryGetValue<long>(out var ly);
+        return (xIsLong, yIsLong) switch
         {
-            return lx == ly;
-        }
-
-        return AsDouble(x) == AsDouble(y);
+            (true, true) => lx == ly,
+            (true, false) => ExactInt64(AsDouble(y)) == lx,
+            (false, true) => ExactInt64(AsDouble(x)) == ly,
+            _ => AsDouble(x) == AsDouble(y),
+        };
     }
 
     internal static double AsDouble(JsonValue v) =>
         v.TryGetValue<double>(out var d) ? d : double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The int64 a double is exactly equal to, if any.</summary>
+    internal static long? ExactInt64(double d) =>
+        Math.Floor(d) == d && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18 ? (long)d : null;
 }

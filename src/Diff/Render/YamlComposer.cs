@@ -14,6 +14,7 @@ namespace GitOps.Diff.Render;
 internal sealed partial class YamlComposer
 {
     private const string MergeKey = "<<";
+    private readonly Scanner scanner;
     private readonly IParser parser;
     private readonly string file;
     private readonly RenderLimits limits;
@@ -22,7 +23,8 @@ internal sealed partial class YamlComposer
 
     private YamlComposer(string text, string file, RenderLimits limits, NodeBudget budget)
     {
-        parser = new Parser(new StringReader(text));
+        scanner = new Scanner(new StringReader(text));
+        parser = new Parser(scanner);
         this.file = file;
         this.limits = limits;
         this.budget = budget;
@@ -39,7 +41,10 @@ internal sealed partial class YamlComposer
         }
         catch (YamlException ex)
         {
-            var at = new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column);
+            // Some scanner errors (a tab used as indentation) carry no position; the scanner
+            // stopped where the problem is.
+            var mark = ex.Start.Index == 0 && ex.End.Index == 0 ? composer.scanner.CurrentPosition : ex.Start;
+            var at = new SourceLocation(file, (int)mark.Line, (int)mark.Column);
             throw new ManifestException(at, Clean(ex.Message), ex);
         }
     }
@@ -92,33 +97,28 @@ internal sealed partial class YamlComposer
     {
         parser.MoveNext();
         budget.Spend(1, () => Location(scalar.Start));
-        object? value;
         try
         {
-            value = IsString(scalar) ? scalar.Value : KubectlScalar.Resolve(scalar.Value);
+            return ToNode(KubectlScalar.ToJson(Resolve(scalar)));
         }
         catch (FormatException ex)
         {
             throw Error(scalar.Start, ex.Message);
         }
-
-        return value switch
-        {
-            null => null,
-            string s => JsonValue.Create(s),
-            bool b => JsonValue.Create(b),
-            long l => JsonValue.Create(l),
-            double d => JsonValue.Create(d),
-            _ => throw new InvalidOperationException("unreachable"),
-        };
     }
 
-    private static bool IsString(Scalar scalar)
+    private static JsonNode? ToNode(object? value) => value switch
     {
-        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        return tag is "tag:yaml.org,2002:str" or "tag:yaml.org,2002:binary" or "!"
-            || (tag is null && scalar.Style != ScalarStyle.Plain);
-    }
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        double d => JsonValue.Create(d),
+        _ => throw new InvalidOperationException("unreachable"),
+    };
+
+    private static YamlScalar Resolve(Scalar scalar) =>
+        KubectlScalar.Tagged(scalar.Tag.IsEmpty ? null : scalar.Tag.Value, scalar.Style == ScalarStyle.Plain, scalar.Value);
 
     private JsonObject Mapping(MappingStart start, int depth)
     {
@@ -157,10 +157,19 @@ internal sealed partial class YamlComposer
     {
         if (keyEvent is Scalar scalar)
         {
-            var node = ScalarNode(scalar);
+            parser.MoveNext();
+            budget.Spend(1, () => Location(scalar.Start));
             try
             {
-                return KubectlScalar.KeyText(node is null ? null : ScalarValue(node));
+                // Written from the YAML type, not the JSON value: the float 1e10 and the int
+                // 10000000000 are one JSON number but two different keys.
+                var resolved = Resolve(scalar);
+                if (!scalar.Anchor.IsEmpty)
+                {
+                    Remember(scalar, ToNode(KubectlScalar.ToJson(resolved)), 1); // `&k key: …` then `other: *k`
+                }
+
+                return KubectlScalar.KeyText(resolved);
             }
             catch (FormatException ex)
             {
@@ -171,19 +180,25 @@ internal sealed partial class YamlComposer
         var value = Node(depth + 1);
         if (value is JsonValue v)
         {
-            return KubectlScalar.KeyText(ScalarValue(v));
+            try
+            {
+                return KubectlScalar.KeyText(ScalarValue(v));
+            }
+            catch (FormatException ex)
+            {
+                throw Error(keyEvent.Start, ex.Message);
+            }
         }
 
-        throw Error(keyEvent.Start, "a mapping key must be a scalar");
+        throw Error(keyEvent.Start, value is null ? "a null mapping key cannot be converted to JSON" : "a mapping key must be a scalar");
     }
 
-    private static object? ScalarValue(JsonNode node) => node.GetValueKind() switch
+    private static YamlScalar ScalarValue(JsonValue node) => node.GetValueKind() switch
     {
-        System.Text.Json.JsonValueKind.String => node.GetValue<string>(),
-        System.Text.Json.JsonValueKind.True => true,
-        System.Text.Json.JsonValueKind.False => false,
-        System.Text.Json.JsonValueKind.Number => node.AsValue().TryGetValue<long>(out var l) ? l : node.GetValue<double>(),
-        _ => throw new FormatException("a mapping key must be a scalar"),
+        System.Text.Json.JsonValueKind.String => new(YamlKind.String, node.GetValue<string>()),
+        System.Text.Json.JsonValueKind.True => new(YamlKind.Bool, true),
+        System.Text.Json.JsonValueKind.False => new(YamlKind.Bool, false),
+        _ => node.TryGetValue<long>(out var l) ? new(YamlKind.Int, new System.Numerics.BigInteger(l)) : new(YamlKind.Float, node.GetValue<double>()),
     };
 
     /// <summary>go-yaml v2: a merge sets each merged key; in a list, earlier maps win over later ones.</summary>
