@@ -11,6 +11,8 @@ internal static class GitOpsCommand
         root.Subcommands.Add(RenderCommand.Build());
         root.Subcommands.Add(SyncCommand.BuildSync());
         root.Subcommands.Add(SyncCommand.BuildDiff());
+        root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(RollbackCommand.Build());
         root.Subcommands.Add(AgentCommand.Build());
         return root;
     }

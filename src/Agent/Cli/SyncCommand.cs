@@ -15,9 +15,14 @@ internal static class SyncCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan only: print what would change, write nothing" };
         var timeout = new Option<string?>("--timeout") { Description = "Wait this long for every object to be Healthy (e.g. 2m)" };
         var noStatus = new Option<bool>("--no-status") { Description = "Do not write the status note on the commit" };
-        var command = new Command("sync", "One reconcile pass: make the cluster equal to the commit") { dryRun, timeout, noStatus };
+        var cluster = new Option<string>("--cluster") { Description = "Cluster name in the status note", DefaultValueFactory = _ => "default" };
+        var command = new Command("sync", "One reconcile pass: make the cluster equal to the commit") { dryRun, timeout, noStatus, cluster };
         source.AddTo(command);
-        command.SetAction((parse, ct) => RunAsync(parse, source, parse.GetValue(dryRun), parse.GetValue(timeout), isDiff: false, ct));
+        command.SetAction((parse, ct) =>
+        {
+            var status = parse.GetValue(noStatus) || parse.GetValue(dryRun) ? null : new StatusNotes(source, parse, parse.GetValue(cluster)!);
+            return RunAsync(parse, source, parse.GetValue(dryRun), parse.GetValue(timeout), isDiff: false, ct, status);
+        });
         return command;
     }
 
@@ -30,7 +35,8 @@ internal static class SyncCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SourceOptions o, bool dryRun, string? timeout, bool isDiff, CancellationToken ct)
+    private static async Task<int> RunAsync(
+        ParseResult parse, SourceOptions o, bool dryRun, string? timeout, bool isDiff, CancellationToken ct, StatusNotes? status = null)
     {
         TimeSpan? wait;
         SourceRevision revision;
@@ -51,8 +57,10 @@ internal static class SyncCommand
             var engine = new SyncEngine(api, new SyncEngineOptions(), TimeProvider.System);
             var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
             var request = new SyncRequest(o.SyncTargetOf(parse), revision.CommitSha, files) { DryRun = dryRun, Timeout = wait };
+            await (status?.WriteAsync(revision.CommitSha, null, ct) ?? Task.CompletedTask);
             var result = await engine.RunAsync(request, ct);
             ReportWriter.Write(result, parse.GetValue(o.Output)!, Console.Out);
+            await (status?.WriteAsync(revision.CommitSha, result, ct) ?? Task.CompletedTask);
             return ExitCode(result, isDiff);
         }
         catch (HttpRequestException ex)

@@ -32,7 +32,7 @@ internal static partial class AgentConfigLoader
 
         var config = new AgentConfig(Str(obj, "cluster") ?? "default", Str(obj, "namespace") ?? "gitops-system", targets)
         {
-            Port = (int?)obj["port"] ?? 8080,
+            Port = obj["port"] is JsonValue p && p.TryGetValue<long>(out var port) && port is > 0 and < 65536 ? (int)port : 8080,
             CacheDir = Str(obj, "cacheDir") ?? "/var/cache/gitops",
             LeaseName = Str(obj, "leaseName") ?? "gitops-agent",
         };

@@ -59,7 +59,7 @@ internal sealed partial class TargetWorker(
     {
         var started = Stopwatch.GetTimestamp();
         var revision = await services.Git.GetRevisionAsync(target.Source, null, ct);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["target"] = target.Name, ["revision"] = revision.CommitSha });
+        using var scope = logger.BeginScope(new PassScope(target.Name, revision.CommitSha));
         var syncTarget = target.SyncTarget(config.Namespace);
         if (last?.Revision != revision.CommitSha)
         {
@@ -87,13 +87,13 @@ internal sealed partial class TargetWorker(
 
         var message = result.Phase == SyncPhase.Failed
             ? $"{result.Message} (the cluster stays at {(result.ClusterRevision is { Length: > 0 } r ? EventRecorder.ShortSha(r) : "its previous state")})"
-            : result.Message;
+            : null; // the counts say it all
         var counts = result.Counts.ToDictionary(c => c.Key.ToContract(), c => c.Value);
         await services.Notes.WriteAsync(target.Source, revision, Entry(result.Phase.ToString(), result.Health.ToString(), message, counts), ct);
         last = outcome;
     }
 
-    private CommitStatusEntry Entry(string phase, string health, string message, IReadOnlyDictionary<string, int> counts) =>
+    private CommitStatusEntry Entry(string phase, string health, string? message, IReadOnlyDictionary<string, int> counts) =>
         new(config.Cluster, target.Name, phase, health, services.Clock.GetUtcNow(), counts, message, AgentInfo.Version);
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken ct)
@@ -123,4 +123,20 @@ internal sealed record PassServices(SyncEngine Engine, IGitSource Git, ICommitSt
 internal static class SyncPhaseText
 {
     public const string Progressing = "Progressing";
+}
+
+/// <summary>Log scope of a pass: JSON logs carry target and revision as fields.</summary>
+internal sealed class PassScope(string target, string revision) : IReadOnlyList<KeyValuePair<string, object>>
+{
+    private readonly KeyValuePair<string, object>[] fields = [new("target", target), new("revision", revision)];
+
+    public int Count => fields.Length;
+
+    public KeyValuePair<string, object> this[int index] => fields[index];
+
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object>>)fields).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => fields.GetEnumerator();
+
+    public override string ToString() => $"target={fields[0].Value} revision={fields[1].Value}";
 }

@@ -26,13 +26,13 @@ internal sealed partial class SyncEngine(KubeApi api, SyncEngineOptions options,
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken ct)
     {
         var pass = new Pass(request);
+        pass.Inventory = await inventories.ReadAsync(request.Target, ct);
         try
         {
             var manifests = ManifestRenderer.Render(request.Files);
             pass.Redactor = SecretRedactor.For(manifests.Select(m => m.Object));
             var scopes = await ResolveScopesAsync(manifests, ct);
             var desired = ManifestValidator.Validate(manifests, gk => scopes.GetValueOrDefault(gk), request.Target.DefaultNamespace);
-            pass.Inventory = await inventories.ReadAsync(request.Target, ct);
             pass.Objects = await PrepareAsync(desired, pass.Inventory.Id, ct);
         }
         catch (ManifestException ex)
