@@ -33,6 +33,12 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
 
     /// <summary>Lease name for leader election among replicas.</summary>
     public string LeaseName { get; init; } = "gitops-agent";
+
+    /// <summary>How long a leader's Lease holds without renewal: the longest a failover takes.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>This replica's name in the Lease (the Pod name in a cluster).</summary>
+    public string Identity { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
 }
 
 internal sealed record TargetConfig(string Name, string Repository, string Branch, string Path)

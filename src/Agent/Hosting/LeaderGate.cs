@@ -15,17 +15,15 @@ internal sealed partial class LeaderGate(
     AgentConfig config, Kube.KubeApi api, IEnumerable<TargetWorker> workers, AgentMetrics metrics, AgentReadiness readiness, ILogger<LeaderGate> logger)
     : BackgroundService
 {
-    public static TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var identity = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+        var identity = config.Identity;
         var lease = new LeaseLock(api.Client, config.Namespace, config.LeaseName, identity);
         using var elector = new LeaderElector(new LeaderElectionConfig(lease)
         {
-            LeaseDuration = LeaseDuration,
-            RenewDeadline = LeaseDuration * 2 / 3,
-            RetryPeriod = LeaseDuration / 7,
+            LeaseDuration = config.LeaseDuration,
+            RenewDeadline = config.LeaseDuration * 2 / 3,
+            RetryPeriod = config.LeaseDuration / 7,
         });
         CancellationTokenSource? leading = null;
         Task work = Task.CompletedTask;
