@@ -2,10 +2,25 @@ using System.Diagnostics;
 
 namespace GitOps.Integration.Tests;
 
+/// <summary>What a finished command printed and how it exited.</summary>
+internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
+
 /// <summary>Runs a command-line tool (git, kubectl) for test setup and returns its output, failing loudly.</summary>
 internal static class Processes
 {
     public static string Run(string file, string workingDirectory, IReadOnlyDictionary<string, string>? env, params string[] args)
+    {
+        var result = Exec(file, workingDirectory, env, args);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {result.ExitCode}: {result.Stderr}");
+        }
+
+        return result.Stdout;
+    }
+
+    /// <summary>Runs the command and returns its result whatever the exit code: for tests that expect a refusal.</summary>
+    public static ProcessResult Exec(string file, string workingDirectory, IReadOnlyDictionary<string, string>? env, params string[] args)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -27,12 +42,7 @@ internal static class Processes
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {stderr}");
-        }
-
-        return stdout.Result;
+        return new ProcessResult(process.ExitCode, stdout.Result, stderr);
     }
 
     /// <summary>kubectl 1.33 when the machine has it (the version the design was verified with).</summary>
