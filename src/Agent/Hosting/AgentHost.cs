@@ -27,7 +27,8 @@ internal static class AgentHost
         s.AddSingleton(_ => KubeApi.Connect(kubeconfig));
         s.AddSingleton<AgentMetrics>();
         s.AddSingleton<AgentReadiness>();
-        s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions(), sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism)));
+        s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WatchCache>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(config.CacheDir, GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
         s.AddSingleton<ICommitStatusStore>(sp => new GitNotesStatus(config.CacheDir, GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>()));
         s.AddSingleton<EventRecorder>();

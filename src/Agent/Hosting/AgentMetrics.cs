@@ -10,7 +10,7 @@ namespace GitOps.Agent.Hosting;
 /// The agent's Prometheus metrics, in the text exposition format. A handful of series do not
 /// justify a metrics library; names follow Prometheus conventions (units, _total).
 /// </summary>
-internal sealed class AgentMetrics
+internal sealed class AgentMetrics(Kube.KubeApi api)
 {
     private readonly ConcurrentDictionary<string, double> series = new(StringComparer.Ordinal);
 
@@ -46,6 +46,11 @@ internal sealed class AgentMetrics
         foreach (var (name, value) in series.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             sb.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        foreach (var (verb, count) in api.Requests.Snapshot().OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            sb.Append("gitops_api_requests_total{verb=\"").Append(verb).Append("\"} ").Append(count).Append('\n');
         }
 
         return sb.ToString();

@@ -12,7 +12,14 @@ namespace GitOps.Agent.Hosting;
 /// (KubernetesClient's elector does not), so a successor waits at most one lease duration.
 /// </summary>
 internal sealed partial class LeaderGate(
-    AgentConfig config, Kube.KubeApi api, IEnumerable<TargetWorker> workers, AgentMetrics metrics, AgentReadiness readiness, ILogger<LeaderGate> logger)
+    AgentConfig config,
+    Kube.KubeApi api,
+    Kube.WatchCache cache,
+    Sync.SyncEngine engine,
+    IEnumerable<TargetWorker> workers,
+    AgentMetrics metrics,
+    AgentReadiness readiness,
+    ILogger<LeaderGate> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,12 +32,15 @@ internal sealed partial class LeaderGate(
             RenewDeadline = config.LeaseDuration * 2 / 3,
             RetryPeriod = config.LeaseDuration / 7,
         });
+        var byApplySet = workers.ToDictionary(w => w.ApplySetId);
+        cache.Changed += id => byApplySet.GetValueOrDefault(id)?.Trigger();
         CancellationTokenSource? leading = null;
         Task work = Task.CompletedTask;
         elector.OnStartedLeading += () =>
         {
             LogLeading(logger, identity);
             metrics.SetLeader(true);
+            engine.ForgetInventories();
             leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             work = Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(leading.Token), CancellationToken.None)));
         };

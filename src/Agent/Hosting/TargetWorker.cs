@@ -18,10 +18,14 @@ internal sealed partial class TargetWorker(
     TargetConfig target, AgentConfig config, PassServices services, ILogger<TargetWorker> logger)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan TriggerSettle = TimeSpan.FromMilliseconds(500);
     private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Outcome? last;
 
     public string Name => target.Name;
+
+    /// <summary>The ApplySet this worker's target owns; watch events of its members wake it.</summary>
+    public string ApplySetId => InventoryStore.IdOf(target.SyncTarget(config.Namespace));
 
     /// <summary>Asks for a pass now (a watched object changed) instead of at the next interval.</summary>
     public void Trigger() => wake.TrySetResult();
@@ -99,7 +103,13 @@ internal sealed partial class TargetWorker(
     private async Task WaitAsync(TimeSpan delay, CancellationToken ct)
     {
         // WhenAny never throws: cancellation simply ends the wait, and the loop sees the token.
-        await Task.WhenAny(Task.Delay(delay, services.Clock, ct), wake.Task);
+        var woken = await Task.WhenAny(Task.Delay(delay, services.Clock, ct), wake.Task) == wake.Task;
+        if (woken)
+        {
+            // Let the burst of events settle (an apply of many objects) so one pass sees them all.
+            await Task.WhenAny(Task.Delay(TriggerSettle, services.Clock, ct));
+        }
+
         wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -16,6 +16,7 @@ internal sealed class KubeApi : IDisposable
     public const string FieldManager = "gitops-agent";
     private readonly Kubernetes client;
     private readonly HttpClient http;
+    private readonly HttpClient watchHttp;
 
     private KubeApi(KubernetesClientConfiguration config)
     {
@@ -24,6 +25,7 @@ internal sealed class KubeApi : IDisposable
         // counter therefore get the client's TLS setup, and we add credentials per request.
         client = new Kubernetes(config, Requests);
         http = new HttpClient(Requests, disposeHandler: false) { BaseAddress = client.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        watchHttp = new HttpClient(Requests, disposeHandler: false) { BaseAddress = client.BaseUri, Timeout = Timeout.InfiniteTimeSpan };
         Server = client.BaseUri.ToString();
     }
 
@@ -90,9 +92,35 @@ internal sealed class KubeApi : IDisposable
         }
     }
 
-    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken ct)
+    /// <summary>
+    /// Watch events (<c>type</c>, <c>object</c>) of a collection from <paramref name="resourceVersion"/>, with
+    /// bookmarks, until the server ends the stream (after <paramref name="timeoutSeconds"/>) or it is cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<JsonObject> WatchAsync(
+        string path, string? labelSelector, string resourceVersion, int timeoutSeconds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
+        var selector = labelSelector is null ? string.Empty : $"&labelSelector={Uri.EscapeDataString(labelSelector)}";
+        var url = $"{path}?watch=1&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={timeoutSeconds}{selector}";
+        using var request = await RequestAsync(HttpMethod.Get, url, null, null, ct);
+        using var response = await watchHttp.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Failure(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length > 0 && JsonNode.Parse(line) is JsonObject ev)
+            {
+                yield return ev;
+            }
+        }
+    }
+
+    private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
@@ -105,6 +133,12 @@ internal sealed class KubeApi : IDisposable
             await client.Credentials.ProcessHttpRequestAsync(request, ct);
         }
 
+        return request;
+    }
+
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken ct)
+    {
+        using var request = await RequestAsync(method, path, body, contentType, ct);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
@@ -135,6 +169,7 @@ internal sealed class KubeApi : IDisposable
     public void Dispose()
     {
         http.Dispose();
+        watchHttp.Dispose();
         client.Dispose();
     }
 }

@@ -9,10 +9,15 @@ namespace GitOps.Agent.Sync;
 /// carrying the ApplySet id label, tooling, group-kinds and namespaces annotations (so kubectl
 /// and other ApplySet-aware tools see the set) and the member list with hashes in its data.
 /// </summary>
-internal sealed class InventoryStore(KubeApi api)
+internal sealed class InventoryStore(KubeApi api, ILiveSource live)
 {
     public const string IdLabel = "applyset.kubernetes.io/id";
     private static readonly ApiResource ConfigMaps = new(string.Empty, "v1", "ConfigMap", "configmaps", Namespaced: true);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ApplySetInventory> written = new(StringComparer.Ordinal);
+
+    /// <summary>Forget what this process wrote: another replica may have written since (leadership changed hands).</summary>
+    public void Forget() => written.Clear();
 
     public static string ParentName(SyncTarget target) => $"gitops-{target.Name}";
 
@@ -21,7 +26,12 @@ internal sealed class InventoryStore(KubeApi api)
     public async Task<ApplySetInventory> ReadAsync(SyncTarget target, CancellationToken ct)
     {
         var id = IdOf(target);
-        var parent = await api.GetAsync(ConfigMaps.Path(target.InventoryNamespace, ParentName(target)), ct);
+        if (written.TryGetValue(target.Name, out var mine))
+        {
+            return mine; // we are the only writer of our parent; a watch may not have caught up yet
+        }
+
+        var parent = await live.GetAsync(ConfigMaps, target.InventoryNamespace, ParentName(target), $"{IdLabel}={id}", ct);
         if (parent is null)
         {
             return ApplySetInventory.Empty(id);
@@ -60,5 +70,6 @@ internal sealed class InventoryStore(KubeApi api)
             },
         };
         await api.ApplyAsync(ConfigMaps.Path(target.InventoryNamespace, ParentName(target)), body, dryRun: false, ct);
+        written[target.Name] = inventory;
     }
 }

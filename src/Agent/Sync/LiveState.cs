@@ -9,35 +9,49 @@ namespace GitOps.Agent.Sync;
 /// that hold only members of the set are listed by the part-of label; collections with objects
 /// new to the set are listed whole, so objects created by someone else are found and adopted.
 /// </summary>
-internal sealed class LiveState(KubeApi api, int parallelism)
+internal sealed class LiveState(KubeApi api, int parallelism) : ILiveSource
 {
     public sealed record Collection(ApiResource Resource, string? Namespace, bool MembersOnly);
 
     public async Task<Dictionary<ResourceKey, JsonObject>> LoadAsync(IEnumerable<Collection> collections, string applySetId, CancellationToken ct)
     {
-        // A collection listed whole covers the member-only listing of the same collection.
-        var merged = collections
-            .GroupBy(c => (c.Resource, c.Namespace))
-            .Select(g => new Collection(g.Key.Resource, g.Key.Namespace, g.All(c => c.MembersOnly)));
         var result = new Dictionary<ResourceKey, JsonObject>();
         var gate = new Lock();
-        await Parallel.ForEachAsync(merged, Options(ct), async (c, token) =>
+        await Parallel.ForEachAsync(Merge(collections), Options(ct), async (c, token) =>
         {
             var selector = c.MembersOnly ? $"{ManifestValidator.PartOfLabel}={applySetId}" : null;
             var list = await api.ListAsync(c.Resource.Path(c.Namespace), selector, token);
             lock (gate)
             {
-                foreach (var item in (list["items"] as JsonArray ?? []).OfType<JsonObject>())
-                {
-                    // List items of built-in kinds carry no apiVersion/kind; restore them.
-                    item["apiVersion"] = c.Resource.ApiVersion;
-                    item["kind"] = c.Resource.Kind;
-                    var ns = c.Resource.Namespaced ? (string?)item["metadata"]?["namespace"] : null;
-                    result[new ResourceKey(c.Resource.Group, c.Resource.Kind, ns, (string)item["metadata"]!["name"]!)] = item;
-                }
+                AddItems(c.Resource, list, result);
             }
         });
         return result;
+    }
+
+    public Task<JsonObject?> GetAsync(ApiResource resource, string ns, string name, string labelSelector, CancellationToken ct) =>
+        api.GetAsync(resource.Path(ns, name), ct);
+
+    /// <summary>Collections asked for twice (members only, and whole) are listed once, whole.</summary>
+    public static IEnumerable<Collection> Merge(IEnumerable<Collection> collections) =>
+        collections.GroupBy(c => (c.Resource, c.Namespace)).Select(g => new Collection(g.Key.Resource, g.Key.Namespace, g.All(c => c.MembersOnly)));
+
+    /// <summary>Adds the items of a LIST response to <paramref name="into"/>, restoring apiVersion and kind.</summary>
+    public static void AddItems(ApiResource resource, JsonObject list, IDictionary<ResourceKey, JsonObject> into)
+    {
+        foreach (var item in (list["items"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            into[KeyOf(resource, item)] = item;
+        }
+    }
+
+    /// <summary>List and watch items of built-in kinds carry no apiVersion/kind; restore them and key the object.</summary>
+    public static ResourceKey KeyOf(ApiResource resource, JsonObject item)
+    {
+        item["apiVersion"] = resource.ApiVersion;
+        item["kind"] = resource.Kind;
+        var ns = resource.Namespaced ? (string?)item["metadata"]?["namespace"] : null;
+        return new ResourceKey(resource.Group, resource.Kind, ns, (string)item["metadata"]!["name"]!);
     }
 
     private ParallelOptions Options(CancellationToken ct) => new() { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };

@@ -13,15 +13,30 @@ namespace GitOps.Agent.Sync;
 /// server can judge yet has passed a dry-run; objects whose kind or namespace the revision
 /// itself creates are judged right after the definitions stage, before anything else.
 /// </summary>
-internal sealed partial class SyncEngine(KubeApi api, SyncEngineOptions options, TimeProvider clock)
+internal sealed partial class SyncEngine
 {
-    private readonly DiscoveryCache discovery = new(api);
-    private readonly InventoryStore inventories = new(api);
-    private readonly LiveState liveState = new(api, options.Parallelism);
-    private readonly Planner planner = new(api, options.Parallelism);
-    private readonly Applier applier = new(api, options.Parallelism, clock);
-    private readonly Pruner pruner = new(api);
-    private readonly HealthWaiter healthWaiter = new(api, clock);
+    private readonly DiscoveryCache discovery;
+    private readonly ILiveSource liveState;
+    private readonly InventoryStore inventories;
+    private readonly Planner planner;
+    private readonly Applier applier;
+    private readonly Pruner pruner;
+    private readonly HealthWaiter healthWaiter;
+
+    /// <param name="live">Where live objects come from; by default a LIST per collection and pass.</param>
+    public SyncEngine(KubeApi api, SyncEngineOptions options, TimeProvider clock, ILiveSource? live = null)
+    {
+        discovery = new DiscoveryCache(api);
+        liveState = live ?? new LiveState(api, options.Parallelism);
+        inventories = new InventoryStore(api, liveState);
+        planner = new Planner(api, options.Parallelism);
+        applier = new Applier(api, options.Parallelism, clock);
+        pruner = new Pruner(api);
+        healthWaiter = new HealthWaiter(api, clock);
+    }
+
+    /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>
+    public void ForgetInventories() => inventories.Forget();
 
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken ct)
     {

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using GitOps.Agent.Sync;
+using GitOps.Diff.Identity;
+
+namespace GitOps.Agent.Kube;
+
+/// <summary>
+/// The agent's live state: a watch per member collection, started the first time a pass asks
+/// for it. A pass at rest reads everything from memory (no request); collections with objects
+/// new to the set, and collections whose watch is down, are LISTed as the CLI does. A change
+/// to a member by anyone raises <see cref="Changed"/> with the ApplySet id, which wakes that
+/// target's worker: drift is put back within seconds, not at the next interval.
+/// </summary>
+internal sealed class WatchCache(KubeApi api, LiveState fallback) : ILiveSource, IDisposable
+{
+    private readonly ConcurrentDictionary<(string Path, string Selector), CollectionWatch> watches = new();
+
+    /// <summary>A member of the ApplySet with this id changed in the cluster.</summary>
+    public event Action<string>? Changed;
+
+    public int Count => watches.Count;
+
+    public async Task<Dictionary<ResourceKey, JsonObject>> LoadAsync(IEnumerable<LiveState.Collection> collections, string applySetId, CancellationToken ct)
+    {
+        var result = new Dictionary<ResourceKey, JsonObject>();
+        var toList = new List<LiveState.Collection>();
+        foreach (var c in LiveState.Merge(collections))
+        {
+            var snapshot = c.MembersOnly
+                ? await Watch(c.Resource, c.Namespace, $"{ManifestValidator.PartOfLabel}={applySetId}", applySetId).SnapshotAsync(ct)
+                : null;
+            if (snapshot is null)
+            {
+                toList.Add(c);
+                continue;
+            }
+
+            foreach (var (key, obj) in snapshot)
+            {
+                result[key] = obj;
+            }
+        }
+
+        foreach (var (key, obj) in toList.Count == 0 ? [] : await fallback.LoadAsync(toList, applySetId, ct))
+        {
+            result[key] = obj;
+        }
+
+        return result;
+    }
+
+    public async Task<JsonObject?> GetAsync(ApiResource resource, string ns, string name, string labelSelector, CancellationToken ct)
+    {
+        var snapshot = await Watch(resource, ns, labelSelector, notify: null).SnapshotAsync(ct);
+        return snapshot is null
+            ? await fallback.GetAsync(resource, ns, name, labelSelector, ct)
+            : snapshot.GetValueOrDefault(new ResourceKey(resource.Group, resource.Kind, ns, name));
+    }
+
+    private CollectionWatch Watch(ApiResource resource, string? ns, string selector, string? notify) =>
+        watches.GetOrAdd((resource.Path(ns), selector), _ => new CollectionWatch(api, resource, ns, selector, () =>
+        {
+            if (notify is not null)
+            {
+                Changed?.Invoke(notify);
+            }
+        }));
+
+    public void Dispose()
+    {
+        foreach (var w in watches.Values)
+        {
+            w.Dispose();
+        }
+    }
+}
