@@ -17,7 +17,8 @@ public static class SecretMasker
     public static bool IsSecret(string group, string kind) => group.Length == 0 && kind == "Secret";
 
     public static bool IsSecret(JsonObject obj) =>
-        (string?)obj["kind"] == "Secret" && obj["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var api) && api == "v1";
+        obj["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) && kind == "Secret"
+        && obj["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var api) && api == "v1";
 
     /// <summary>A copy safe to print: Secret values replaced by <see cref="Hidden"/>; other kinds as they are.</summary>
     public static JsonObject MaskObject(JsonObject obj)
@@ -57,7 +58,30 @@ public static class SecretMasker
 
         return changes.Select(c => IsValuePath(c.Path)
             ? c with { Old = c.Old is null ? null : JsonValue.Create(Hidden), New = c.New is null ? null : JsonValue.Create(Hidden) }
-            : c).ToList();
+            : c with { Old = MaskLastApplied(c.Path, c.Old), New = MaskLastApplied(c.Path, c.New) }).ToList();
+    }
+
+    /// <summary>
+    /// A change above the annotation (all of metadata.annotations added or removed) carries the
+    /// last-applied copy of the Secret inside its value.
+    /// </summary>
+    private static JsonNode? MaskLastApplied(string path, JsonNode? node)
+    {
+        var annotations = (path, node) switch
+        {
+            ("metadata.annotations", JsonObject a) => a,
+            ("metadata", JsonObject m) => m["annotations"] as JsonObject,
+            _ => null,
+        };
+        if (annotations is null || !annotations.ContainsKey(LastApplied))
+        {
+            return node;
+        }
+
+        var copy = node!.DeepClone();
+        var target = path == "metadata" ? copy["annotations"]!.AsObject() : copy.AsObject();
+        target[LastApplied] = Hidden;
+        return copy;
     }
 
     private static bool IsValuePath(string path) =>

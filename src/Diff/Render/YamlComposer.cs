@@ -47,6 +47,13 @@ internal sealed partial class YamlComposer
             var at = new SourceLocation(file, (int)mark.Line, (int)mark.Column);
             throw new ManifestException(at, Clean(ex.Message), ex);
         }
+        catch (Exception ex) when (ex.Source == typeof(Parser).Assembly.GetName().Name && ex is not ManifestException)
+        {
+            // YamlDotNet sometimes fails on malformed input with an exception of its own that is
+            // not a YamlException (e.g. "..." before the first document); it is still bad input.
+            var mark = composer.scanner.CurrentPosition;
+            throw new ManifestException(new SourceLocation(file, (int)mark.Line, (int)mark.Column), $"invalid YAML: {ex.Message}", ex);
+        }
     }
 
     private List<(JsonNode, SourceLocation)> Documents()
