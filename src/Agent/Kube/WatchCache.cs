@@ -27,9 +27,10 @@ internal sealed class WatchCache(KubeApi api, LiveState fallback) : ILiveSource,
         var toList = new List<LiveState.Collection>();
         foreach (var c in LiveState.Merge(collections))
         {
-            var snapshot = c.MembersOnly
-                ? await Watch(c.Resource, c.Namespace, $"{ManifestValidator.PartOfLabel}={applySetId}", applySetId).SnapshotAsync(ct)
-                : null;
+            // Start watching every collection the set uses, members yet or not, so the next pass
+            // (and self-heal) does not wait for an interval to begin watching.
+            var watch = Watch(c.Resource, c.Namespace, $"{ManifestValidator.PartOfLabel}={applySetId}", applySetId);
+            var snapshot = c.MembersOnly ? await watch.SnapshotAsync(ct) : null;
             if (snapshot is null)
             {
                 toList.Add(c);
