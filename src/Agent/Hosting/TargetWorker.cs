@@ -71,7 +71,18 @@ internal sealed partial class TargetWorker(
         }
 
         var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
-        var result = await services.Engine.RunAsync(new SyncRequest(syncTarget, revision.CommitSha, files) { Timeout = target.Timeout }, ct);
+        SyncResult result;
+        try
+        {
+            result = await services.Engine.RunAsync(new SyncRequest(syncTarget, revision.CommitSha, files) { Timeout = target.Timeout }, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            // The API server is unreachable: nothing was judged, the cluster keeps its state; say so on the commit.
+            services.Metrics.RecordError(target.Name, "cluster");
+            result = new SyncResult(revision.CommitSha, target.Name, SyncPhase.Failed, Diff.Health.HealthStatus.Unknown, $"cannot reach the API server: {ex.Message}", []);
+        }
+
         ct.ThrowIfCancellationRequested(); // a pass that lost leadership reports nothing
         services.Metrics.RecordPass(target.Name, result, Stopwatch.GetElapsedTime(started));
         await services.Events.RecordAsync(syncTarget, result, ct);

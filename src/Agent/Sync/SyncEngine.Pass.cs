@@ -27,6 +27,12 @@ internal sealed partial class SyncEngine
                 ClusterRevision = Inventory.Revision,
             };
 
+        public SyncResult Failure(string message) =>
+            new(Request.Revision, Request.Target.Name, SyncPhase.Failed, HealthStatus.Unknown, message, Objects.Select(p => ToResult(p, null)).ToList())
+            {
+                ClusterRevision = Inventory.Revision,
+            };
+
         /// <summary>A Failed result when any object has an error, naming the first few.</summary>
         public SyncResult? Rejected(string what)
         {

@@ -41,6 +41,21 @@ internal sealed partial class SyncEngine
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken ct)
     {
         var pass = new Pass(request);
+        try
+        {
+            return await RunPassAsync(pass, ct);
+        }
+        catch (KubeApiException ex)
+        {
+            // Refused outside any one object (a LIST forbidden by RBAC, the inventory unwritable):
+            // the pass fails as a whole, and says why.
+            return pass.Failure($"the API server refused the pass: {pass.Redactor.Redact(ex.Message)}");
+        }
+    }
+
+    private async Task<SyncResult> RunPassAsync(Pass pass, CancellationToken ct)
+    {
+        var request = pass.Request;
         pass.Inventory = await inventories.ReadAsync(request.Target, ct);
         try
         {

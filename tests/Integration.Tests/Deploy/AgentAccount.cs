@@ -31,6 +31,12 @@ internal sealed class AgentAccount : IAsyncDisposable
     /// <summary>A kubeconfig holding the ServiceAccount's token and the test server's address and CA.</summary>
     public string Kubeconfig { get; }
 
+    /// <summary>The ServiceAccount's token, as a Pod would find it mounted.</summary>
+    public string Token { get; private set; } = string.Empty;
+
+    /// <summary>The API server's address and CA (base64 PEM), taken from the test kubeconfig.</summary>
+    public (Uri Server, string CaData) Endpoint { get; private set; }
+
     /// <summary>Applies deploy/serviceaccount.yaml and deploy/rbac/<paramref name="variant"/>/, then logs in as the account.</summary>
     public static async Task<AgentAccount> InstallAsync(ClusterFixture cluster, string variant)
     {
@@ -39,6 +45,7 @@ internal sealed class AgentAccount : IAsyncDisposable
         {
             account.Admin(["apply", "--server-side", .. account.applied.SelectMany(f => new[] { "-f", f })]);
             var token = await account.TokenAsync();
+            account.Token = token;
             account.WriteKubeconfig(token);
 
             // Both variants let the agent renew its Lease; once that answers yes, the token is accepted
@@ -116,6 +123,7 @@ internal sealed class AgentAccount : IAsyncDisposable
 
         var server = Cluster("server");
         var ca = Cluster("certificate-authority-data");
+        Endpoint = (new Uri(server), ca);
         if (ca.Length == 0)
         {
             throw new InvalidOperationException($"The test kubeconfig {cluster.Kubeconfig} names no certificate authority for {server}.");

@@ -14,6 +14,9 @@ internal static class DeployFolder
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
+    /// <summary>A path of the repository itself (example-repo/, …).</summary>
+    public static string RepositoryPath(string relative) => Path.Combine(RepositoryRoot(), relative);
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

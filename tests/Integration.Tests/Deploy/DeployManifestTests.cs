@@ -7,6 +7,7 @@ namespace GitOps.Integration.Tests.Deploy;
 /// tests own gitops-agent (ServiceAccount, Roles, ClusterRole and bindings) on the test cluster,
 /// and run one after another (xunit runs the tests of a class serially).
 /// </summary>
+[Collection(AgentAccountCollection.Name)]
 public sealed class DeployManifestTests(ClusterFixture cluster, DeployNamespaces namespaces)
     : IClassFixture<ClusterFixture>, IClassFixture<DeployNamespaces>
 {
