@@ -13,6 +13,7 @@ require_dotnet
 keep=false; [ "${1:-}" = --keep ] && keep=true
 
 export GITOPS_TESTENV_DIR=${GITOPS_TESTENV_DIR:-/tmp/gitops-demo}
+"$root/eng/testenv.sh" down 2>/dev/null || true # a fresh cluster every time (an earlier --keep run)
 $keep || trap '"$root/eng/testenv.sh" down' EXIT
 eval "$("$root/eng/testenv.sh" up)"
 kubectl=$(kubectl_bin)
@@ -55,4 +56,68 @@ id=$("$kubectl" get configmap gitops-django -n default -o jsonpath='{.metadata.l
 "$kubectl" get deploy,svc,cm,secret,statefulset,job,ingress,networkpolicy -n django-demo -l "applyset.kubernetes.io/part-of=$id"
 echo
 "$kubectl" get deploy django-web -n django-demo -o jsonpath='django-web: image={.spec.template.spec.containers[0].image} replicas={.spec.replicas}{"\n"}'
-$keep && echo "API server left running: eval \"\$(GITOPS_TESTENV_DIR=$GITOPS_TESTENV_DIR $root/eng/testenv.sh env)\""
+step "the agent: follows a remote, reports on every commit (git notes), self-heals"
+remote=$GITOPS_TESTENV_DIR/django.git
+rm -rf "$remote" && git clone -q --bare "$repo" "$remote"
+git -C "$repo" remote add origin "$remote"
+cat >"$GITOPS_TESTENV_DIR/agent.yaml" <<CFG
+cluster: demo
+namespace: default
+port: 18089
+cacheDir: $GITOPS_TESTENV_DIR/agent-cache
+targets:
+- name: django
+  repository: $remote
+  branch: main
+  path: .
+  interval: 10s
+  prune: true
+  defaultNamespace: django-demo
+CFG
+"$GITOPS_TESTENV_DIR/bin/gitops" agent --config "$GITOPS_TESTENV_DIR/agent.yaml" >"$GITOPS_TESTENV_DIR/agent.log" 2>&1 &
+agent=$!
+stop_all() {
+  kill -TERM "$agent" 2>/dev/null || true
+  wait "$agent" 2>/dev/null || true
+  $keep || "$root/eng/testenv.sh" down
+}
+trap stop_all EXIT
+status=(status --repo "$remote" --branch main --cache-dir "$GITOPS_TESTENV_DIR/status-cache")
+wait_for() { # phase of the newest commit
+  for _ in $(seq 1 120); do
+    gitops "${status[@]}" -n 1 -o json | grep -q "\"phase\": \"$1\"" && return 0
+    sleep 0.5
+  done
+  echo "timed out waiting for $1"; gitops "${status[@]}" -n 1; return 1
+}
+push() { git -C "$repo" push -q origin HEAD:main; }
+
+step "push release 1.2.0: the agent syncs it and writes Synced on the commit"
+sed -i 's#django-app:1.1.0#django-app:1.2.0#' "$repo/django/deployment.yaml"
+commit "Release 1.2.0"; push
+wait_for Synced
+gitops "${status[@]}" -n 2
+good=$(git -C "$repo" rev-parse HEAD)
+
+step "push a broken commit (a duplicated key): Failed, named file:line, cluster unchanged"
+sed -i 's#django-app:1.2.0#django-app:1.3.0#' "$repo/django/deployment.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: oops\n  name: oops-again\n' >"$repo/django/oops.yaml"
+commit "Release 1.3.0 (with a typo)"; push
+wait_for Failed
+gitops "${status[@]}" -n 1
+"$kubectl" get deploy django-web -n django-demo -o jsonpath='cluster still runs: {.spec.template.spec.containers[0].image}{"\n"}'
+
+step "gitops rollback --to ${good:0:12}: one new commit, synced like any other"
+gitops rollback --repo "$remote" --branch main --to "$good" --push --cache-dir "$GITOPS_TESTENV_DIR/rollback-cache"
+wait_for Synced
+gitops "${status[@]}" -n 3
+git -C "$repo" pull -q origin main 2>/dev/null || true
+echo; echo "plain git shows the same:"; git -C "$remote" log --notes=gitops -2 --format='%h %s%n%N' | grep -v '^  {'
+
+step "someone scales django-web by hand: the agent's watch puts it back"
+"$kubectl" scale deploy django-web -n django-demo --replicas=1 >/dev/null
+start=$(date +%s%N)
+until [ "$("$kubectl" get deploy django-web -n django-demo -o jsonpath='{.spec.replicas}')" = 3 ]; do sleep 0.1; done
+echo "replicas back to 3 after $(( ($(date +%s%N) - start) / 1000000 )) ms (interval is 10s: the watch did it)"
+
+if $keep; then echo "API server left running: eval \"\$(GITOPS_TESTENV_DIR=$GITOPS_TESTENV_DIR $root/eng/testenv.sh env)\""; fi

@@ -42,8 +42,10 @@ internal static class StatusCommand
             w.WriteLine($"{c.CommitSha[..12]} {c.Subject}");
             foreach (var e in c.Entries)
             {
-                var counts = string.Join(' ', e.Counts.Select(kv => $"{kv.Key}={kv.Value}"));
-                w.WriteLine($"    {e.Cluster}/{e.Target}: {e.Phase} {e.Health} {e.Time:yyyy-MM-ddTHH:mm:ssZ} {counts}{(e.Message is null ? string.Empty : $" - {e.Message}")}");
+                var parts = new[] { $"{e.Cluster}/{e.Target}: {e.Phase} {e.Health} {e.Time:yyyy-MM-ddTHH:mm:ssZ}" }
+                    .Concat(e.Counts.Select(kv => $"{kv.Key}={kv.Value}"))
+                    .Concat(e.Message is null ? [] : [$"- {e.Message}"]);
+                w.WriteLine($"    {string.Join(' ', parts)}");
             }
 
             if (c.Entries.Count == 0)
