@@ -13,8 +13,7 @@ require_dotnet
 export GITOPS_TESTENV_DIR=${GITOPS_TESTENV_DIR:-$(mktemp -u /tmp/gitops-test.XXXXXX)}
 trap '"$root/eng/testenv.sh" down' EXIT
 eval "$("$root/eng/testenv.sh" up)"
-echo "test: API server $("$(kubectl_bin)" version -o json 2>/dev/null | grep -m1 gitVersion | tr -d ' ",' | sed -n 's/gitVersion://p' | tail -n1) at $GITOPS_TESTENV_SERVER" >&2
-"$(kubectl_bin)" version 2>/dev/null | grep -i '^server' >&2 || true
+echo "test: integration tests run against kube-apiserver $("$(kubectl_bin)" version 2>/dev/null | sed -n 's/^Server Version: //p') at $GITOPS_TESTENV_SERVER" >&2
 
 cd "$root"
 dotnet build GitOps.sln -c Release -warnaserror -v q -nologo
