@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using GitOps.Benchmarks;
 
 // eng/bench-diff.sh: dotnet run -c Release --project tests/Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// eng/bench.sh:      dotnet GitOps.Benchmarks.dll ceiling --kubeconfig K --path DIR [--parallel N]
+if (args.Length > 0 && args[0] == "ceiling")
+{
+    return await Ceiling.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Ceiling).Assembly).Run(args);
+return 0;

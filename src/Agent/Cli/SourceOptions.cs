@@ -39,9 +39,11 @@ internal sealed class SourceOptions
 
     public Option<string> Output { get; } = CliOptions.Output("text");
 
+    public Option<bool> Stats { get; } = new("--stats") { Description = "Print the API requests the pass made (by verb) to stderr" };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output })
+        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats })
         {
             command.Options.Add(option);
         }

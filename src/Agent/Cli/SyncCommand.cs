@@ -61,6 +61,12 @@ internal static class SyncCommand
             var result = await engine.RunAsync(request, ct);
             ReportWriter.Write(result, parse.GetValue(o.Output)!, Console.Out);
             await (status?.WriteAsync(revision.CommitSha, result, ct) ?? Task.CompletedTask);
+            if (parse.GetValue(o.Stats))
+            {
+                var counts = api.Requests.Snapshot().OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"\"{r.Key}\":{r.Value}");
+                Console.Error.WriteLine($"api-requests: {{{string.Join(',', counts)}}} total={api.Requests.Total} writes={api.Requests.Writes}");
+            }
+
             return ExitCode(result, isDiff);
         }
         catch (HttpRequestException ex)

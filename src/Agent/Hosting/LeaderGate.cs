@@ -64,13 +64,26 @@ internal sealed partial class LeaderGate(
             }
 
             leading?.Cancel();
-            await work;
+            await StoppedAsync(work);
             leading?.Dispose();
             leading = null;
         }
 
         leading?.Cancel();
-        await work;
+        await StoppedAsync(work);
+    }
+
+    /// <summary>Workers end by cancellation when leadership or the process ends; that is not an error.</summary>
+    private static async Task StoppedAsync(Task work)
+    {
+        try
+        {
+            await work;
+        }
+        catch (OperationCanceledException)
+        {
+            // expected
+        }
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "{Identity} is the leader: syncing")]

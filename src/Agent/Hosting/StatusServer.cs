@@ -32,7 +32,14 @@ internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metr
                 break; // stopped
             }
 
-            Respond(context);
+            try
+            {
+                Respond(context);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // the client went away mid-response; the server goes on
+            }
         }
     }
 

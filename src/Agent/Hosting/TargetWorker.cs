@@ -19,8 +19,16 @@ internal sealed partial class TargetWorker(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan TriggerSettle = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A full pass at least this often, even when no watch event said anything moved.</summary>
+    private static readonly TimeSpan ResyncPeriod = TimeSpan.FromMinutes(10);
     private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Outcome? last;
+    private volatile bool dirty = true;
+    private DateTimeOffset lastPass;
+    private SourceRevision? lastSource;
+    private DateTimeOffset lastGitCheck;
+    private bool woken;
 
     public string Name => target.Name;
 
@@ -28,10 +36,16 @@ internal sealed partial class TargetWorker(
     public string ApplySetId => InventoryStore.IdOf(target.SyncTarget(config.Namespace));
 
     /// <summary>Asks for a pass now (a watched object changed) instead of at the next interval.</summary>
-    public void Trigger() => wake.TrySetResult();
+    public void Trigger()
+    {
+        dirty = true;
+        wake.TrySetResult();
+    }
 
     public async Task RunAsync(CancellationToken leading)
     {
+        // A new term of leadership starts from scratch: another replica may have synced meanwhile.
+        (last, dirty) = (null, true);
         var failures = 0;
         while (!leading.IsCancellationRequested)
         {
@@ -51,9 +65,16 @@ internal sealed partial class TargetWorker(
         {
             return true; // leadership lost or shutting down: stop writing, quietly
         }
-        catch (Exception ex) when (ex is HttpRequestException or KubeApiException or GitSourceException or LibGit2Sharp.LibGit2SharpException or IOException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            services.Metrics.RecordError(target.Name, ex is HttpRequestException or KubeApiException ? "cluster" : "source");
+            // Whatever failed, this target's loop must live on: log, count, back off, retry.
+            dirty = true; // the next attempt is a full pass
+            services.Metrics.RecordError(target.Name, ex switch
+            {
+                HttpRequestException or KubeApiException or TaskCanceledException => "cluster",
+                GitSourceException or LibGit2Sharp.LibGit2SharpException => "source",
+                _ => "internal",
+            });
             LogPassError(logger, target.Name, ex.GetType().Name, UrlRedactor.Redact(ex.Message));
             return false;
         }
@@ -62,8 +83,15 @@ internal sealed partial class TargetWorker(
     private async Task<bool> PassAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var revision = await services.Git.GetRevisionAsync(target.Source, null, ct);
+        var revision = await RevisionAsync(ct);
         using var scope = logger.BeginScope(new PassScope(target.Name, revision.CommitSha));
+        if (!NeedsPass(revision.CommitSha))
+        {
+            return true; // same commit, synced, and no watch event since: nothing to render or ask
+        }
+
+        dirty = false; // events during this pass mark it again
+        lastPass = services.Clock.GetUtcNow();
         var syncTarget = target.SyncTarget(config.Namespace);
         if (last?.Revision != revision.CommitSha)
         {
@@ -91,6 +119,24 @@ internal sealed partial class TargetWorker(
         return result.Phase == SyncPhase.Synced;
     }
 
+    /// <summary>A pass woken by a watch event reuses the commit checked less than an interval ago: no git request.</summary>
+    private async Task<SourceRevision> RevisionAsync(CancellationToken ct)
+    {
+        var now = services.Clock.GetUtcNow();
+        if (woken && lastSource is not null && now - lastGitCheck < target.Interval)
+        {
+            return lastSource;
+        }
+
+        lastSource = await services.Git.GetRevisionAsync(target.Source, null, ct);
+        lastGitCheck = now;
+        return lastSource;
+    }
+
+    private bool NeedsPass(string revision) =>
+        dirty || last is null || last.Revision != revision || last.Phase != SyncPhase.Synced
+        || services.Clock.GetUtcNow() - lastPass > ResyncPeriod;
+
     /// <summary>A note when the revision or its outcome changes; a steady state writes nothing to git.</summary>
     private async Task ReportAsync(string revision, SyncResult result, CancellationToken ct)
     {
@@ -114,7 +160,7 @@ internal sealed partial class TargetWorker(
     private async Task WaitAsync(TimeSpan delay, CancellationToken ct)
     {
         // WhenAny never throws: cancellation simply ends the wait, and the loop sees the token.
-        var woken = await Task.WhenAny(Task.Delay(delay, services.Clock, ct), wake.Task) == wake.Task;
+        woken = await Task.WhenAny(Task.Delay(delay, services.Clock, ct), wake.Task) == wake.Task;
         if (woken)
         {
             // Let the burst of events settle (an apply of many objects) so one pass sees them all.

@@ -20,7 +20,8 @@ internal sealed class CollectionWatch : IDisposable
     private readonly string selector;
     private readonly Action onChange;
     private readonly CancellationTokenSource stop = new();
-    private readonly ConcurrentDictionary<ResourceKey, JsonObject> items = new();
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(WatchSeconds + 60);
+    private volatile ConcurrentDictionary<ResourceKey, JsonObject> items = new();
     private readonly TaskCompletionSource firstList = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool synced;
 
@@ -57,8 +58,10 @@ internal sealed class CollectionWatch : IDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or KubeApiException or IOException or System.Text.Json.JsonException)
+            catch (Exception) when (!stop.IsCancellationRequested)
             {
+                // Any failure (a timeout, a refused LIST, a half-open connection cut by the idle
+                // timer): passes LIST for themselves until this watch is back.
                 synced = false; // passes fall back to LISTs until the watch is back
                 firstList.TrySetResult();
                 version = null;
@@ -70,14 +73,9 @@ internal sealed class CollectionWatch : IDisposable
     private async Task<string> ListAsync()
     {
         var list = await api.ListAsync(path, selector, stop.Token);
-        var fresh = new Dictionary<ResourceKey, JsonObject>();
+        var fresh = new ConcurrentDictionary<ResourceKey, JsonObject>();
         LiveState.AddItems(resource, list, fresh);
-        items.Clear();
-        foreach (var (key, obj) in fresh)
-        {
-            items[key] = obj;
-        }
-
+        items = fresh; // one swap: a snapshot never sees a half-filled relist
         synced = true;
         firstList.TrySetResult();
         return (string?)list["metadata"]?["resourceVersion"] ?? "0";
@@ -86,8 +84,12 @@ internal sealed class CollectionWatch : IDisposable
     /// <summary>Follows the watch until the stream ends; returns the version to resume from, or null to relist.</summary>
     private async Task<string?> WatchAsync(string version)
     {
-        await foreach (var ev in api.WatchAsync(path, selector, version, WatchSeconds, stop.Token))
+        // The server ends the stream after WatchSeconds; silence well beyond that is a dead connection.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        idle.CancelAfter(Idle);
+        await foreach (var ev in api.WatchAsync(path, selector, version, WatchSeconds, idle.Token))
         {
+            idle.CancelAfter(Idle);
             var type = (string?)ev["type"];
             if (ev["object"] is not JsonObject obj)
             {
@@ -106,6 +108,7 @@ internal sealed class CollectionWatch : IDisposable
             }
 
             var key = LiveState.KeyOf(resource, obj);
+            var before = items.GetValueOrDefault(key);
             if (type == "DELETED")
             {
                 items.TryRemove(key, out _);
@@ -115,11 +118,18 @@ internal sealed class CollectionWatch : IDisposable
                 items[key] = obj;
             }
 
-            onChange();
+            if (type == "DELETED" || before is null || !SameDesiredState(before, obj))
+            {
+                onChange(); // status-only updates (a rollout progressing) do not wake a pass
+            }
         }
 
         return version;
     }
+
+    private static bool SameDesiredState(JsonObject before, JsonObject after) =>
+        GitOps.Diff.Json.JsonEquality.Equal(GitOps.Diff.Drift.ServerFields.Strip(before), GitOps.Diff.Drift.ServerFields.Strip(after))
+        && GitOps.Diff.Ownership.ManagedFields.OwnedHash(before, KubeApi.FieldManager) == GitOps.Diff.Ownership.ManagedFields.OwnedHash(after, KubeApi.FieldManager);
 
     public void Dispose()
     {

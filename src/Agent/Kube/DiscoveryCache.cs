@@ -5,7 +5,7 @@ namespace GitOps.Agent.Kube;
 
 /// <summary>
 /// Kind → resource and scope, fetched lazily per API group version (only the versions a
-/// revision uses cost a request) and refetched once when a kind is missing, which is how a
+/// revision uses cost a request) and refetched when a kind is missing, which is how a
 /// kind served by a CRD applied earlier in the same pass becomes known.
 /// </summary>
 internal sealed class DiscoveryCache(KubeApi api)
@@ -15,18 +15,35 @@ internal sealed class DiscoveryCache(KubeApi api)
     /// <summary>The resource serving <paramref name="kind"/> at <paramref name="apiVersion"/>, or null if the server has none.</summary>
     public async Task<ApiResource?> ResolveAsync(string apiVersion, string kind, CancellationToken ct)
     {
-        var resources = await versions.GetOrAdd(apiVersion, v => FetchAsync(v, ct));
+        var resources = await GetAsync(apiVersion, ct);
         if (resources.TryGetValue(kind, out var resource))
         {
             return resource;
         }
 
-        Invalidate(apiVersion);
-        resources = await versions.GetOrAdd(apiVersion, v => FetchAsync(v, ct));
-        return resources.GetValueOrDefault(kind);
+        Invalidate(apiVersion); // a kind served since (a CRD applied in this pass): look once more
+        return (await GetAsync(apiVersion, ct)).GetValueOrDefault(kind);
     }
 
     public void Invalidate(string apiVersion) => versions.TryRemove(apiVersion, out _);
+
+    /// <summary>
+    /// One fetch per version, shared by concurrent callers and not tied to any one caller's
+    /// cancellation; a fetch that failed is forgotten so the next pass tries again.
+    /// </summary>
+    private async Task<Dictionary<string, ApiResource>> GetAsync(string apiVersion, CancellationToken ct)
+    {
+        var fetch = versions.GetOrAdd(apiVersion, v => FetchAsync(v, CancellationToken.None));
+        try
+        {
+            return await fetch.WaitAsync(ct);
+        }
+        catch (Exception) when (fetch.IsFaulted || fetch.IsCanceled)
+        {
+            versions.TryRemove(new KeyValuePair<string, Task<Dictionary<string, ApiResource>>>(apiVersion, fetch));
+            throw;
+        }
+    }
 
     private async Task<Dictionary<string, ApiResource>> FetchAsync(string apiVersion, CancellationToken ct)
     {

@@ -39,10 +39,24 @@ internal sealed class KubeApi : IDisposable
     /// <summary>The kubeconfig file (or $KUBECONFIG, ~/.kube/config), or the in-cluster account when inside a Pod.</summary>
     public static KubeApi Connect(string? kubeconfig = null, string? context = null)
     {
-        var config = kubeconfig is null && context is null && KubernetesClientConfiguration.IsInCluster()
-            ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig ?? Environment.GetEnvironmentVariable("KUBECONFIG"), context);
+        if (kubeconfig is null && context is null && KubernetesClientConfiguration.IsInCluster())
+        {
+            return new KubeApi(KubernetesClientConfiguration.InClusterConfig());
+        }
+
+        var file = kubeconfig ?? FirstKubeconfig();
+        var config = (file is not null && File.Exists(file) ? KubeconfigReader.TryRead(file, context) : null)
+            ?? KubernetesClientConfiguration.BuildConfigFromConfigFile(file, context);
         return new KubeApi(config);
+    }
+
+    /// <summary>$KUBECONFIG (its first file when it lists several) or ~/.kube/config.</summary>
+    private static string? FirstKubeconfig()
+    {
+        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+        return string.IsNullOrEmpty(env)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")
+            : env.Split(Path.PathSeparator).Length == 1 ? env : null;
     }
 
     /// <summary>The object at <paramref name="path"/>, or null when it does not exist.</summary>
@@ -74,13 +88,19 @@ internal sealed class KubeApi : IDisposable
     public Task<JsonObject> JsonPatchAsync(string path, JsonArray patch, CancellationToken ct) =>
         SendAsync(HttpMethod.Patch, path, patch, "application/json-patch+json", ct);
 
-    public Task<JsonObject> CreateAsync(string collectionPath, JsonObject body, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, collectionPath, body, "application/json", ct);
+    public Task<JsonObject> CreateAsync(string collectionPath, JsonObject body, CancellationToken ct, bool dryRun = false) =>
+        SendAsync(HttpMethod.Post, collectionPath + (dryRun ? "?dryRun=All" : string.Empty), body, "application/json", ct);
 
     /// <summary>Deletes in the background (dependents are collected by the garbage collector); true if it existed.</summary>
-    public async Task<bool> DeleteAsync(string path, CancellationToken ct)
+    /// <param name="preconditions">Delete only this very object (<c>uid</c>) in this very state (<c>resourceVersion</c>); a 409 otherwise.</param>
+    public async Task<bool> DeleteAsync(string path, CancellationToken ct, JsonObject? preconditions = null)
     {
         var body = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1", ["propagationPolicy"] = "Background" };
+        if (preconditions is not null)
+        {
+            body["preconditions"] = preconditions;
+        }
+
         try
         {
             await SendAsync(HttpMethod.Delete, path, body, "application/json", ct);

@@ -18,12 +18,10 @@ internal sealed class KubeApiException(HttpStatusCode status, string reason, str
 
     public bool IsConflict => Status == HttpStatusCode.Conflict;
 
-    public bool IsForbidden => Status == HttpStatusCode.Forbidden;
-
     /// <summary>A change to a field the server does not let change (a selector, a Job template).</summary>
     public bool IsImmutableField =>
         Status == HttpStatusCode.UnprocessableEntity && Message.Contains("field is immutable", StringComparison.Ordinal);
 
-    /// <summary>The kind is not served (yet): a CRD not established, an API group not installed.</summary>
-    public bool IsKindNotServed => IsNotFound && Reason == "NotFound" && Message.Contains("the server could not find the requested resource", StringComparison.Ordinal);
+    /// <summary>A create refused because the object exists: everything before the existence check passed.</summary>
+    public bool IsAlreadyExists => IsConflict && Reason == "AlreadyExists";
 }

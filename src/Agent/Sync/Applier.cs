@@ -21,7 +21,7 @@ internal sealed class Applier(KubeApi api, int parallelism, TimeProvider clock)
             {
                 if (p.TakeOver)
                 {
-                    await Ownership.TakeOverAsync(api, p, token);
+                    await Ownership.TakeOverAsync(api, p, clock, token);
                 }
 
                 if (p.Recreate)

@@ -13,31 +13,43 @@ namespace GitOps.Agent.Sync;
 /// </summary>
 internal static class Ownership
 {
-    public static bool IsForeignManager(string? manager) =>
-        manager is not null && (manager.StartsWith("kubectl", StringComparison.Ordinal) || manager == "before-first-apply");
+    /// <summary>
+    /// The managers whose fields are "what a human applied": kubectl's client-side apply, create,
+    /// edit, patch and replace, its server-side apply, and fields from before the first one. Not
+    /// kubectl's imperative helpers (rollout restart, scale, label, annotate): those are
+    /// operations on a live object that git does not describe, and taking them over would undo them.
+    /// </summary>
+    private static readonly HashSet<string> Foreign = new(StringComparer.Ordinal)
+    {
+        "kubectl-client-side-apply", "kubectl-create", "kubectl-edit", "kubectl-patch", "kubectl-replace", "kubectl", "before-first-apply",
+    };
+
+    /// <summary>An entry to take over: a foreign manager's fields of the object itself (never a subresource's).</summary>
+    public static bool IsForeign(JsonObject entry) =>
+        (string?)entry["manager"] is { } manager && Foreign.Contains(manager) && entry["subresource"] is null;
 
     public static bool NeedsTakeOver(JsonObject? live) =>
-        live is not null && ManagedFields.Entries(live).Any(e => IsForeignManager((string?)e["manager"]));
+        live is not null && ManagedFields.Entries(live).Any(IsForeign);
 
-    public static async Task TakeOverAsync(KubeApi api, PlannedObject p, CancellationToken ct)
+    public static async Task TakeOverAsync(KubeApi api, PlannedObject p, TimeProvider clock, CancellationToken ct)
     {
         var live = p.Live!;
         var entries = ManagedFields.Entries(live).ToList();
         var merged = ManagedFields.Owned(live, KubeApi.FieldManager) ?? [];
-        foreach (var e in entries.Where(e => IsForeignManager((string?)e["manager"])))
+        foreach (var e in entries.Where(IsForeign))
         {
             merged = e["fieldsV1"] is JsonObject theirs ? ManagedFields.Union(merged, theirs) : merged;
         }
 
         var kept = entries
-            .Where(e => !IsForeignManager((string?)e["manager"]) && !((string?)e["manager"] == KubeApi.FieldManager && (string?)e["operation"] == "Apply"))
+            .Where(e => !IsForeign(e) && !((string?)e["manager"] == KubeApi.FieldManager && (string?)e["operation"] == "Apply"))
             .Select(e => (JsonNode)e.DeepClone());
         var ours = new JsonObject
         {
             ["manager"] = KubeApi.FieldManager,
             ["operation"] = "Apply",
             ["apiVersion"] = p.Desired.ApiVersion,
-            ["time"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            ["time"] = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             ["fieldsType"] = "FieldsV1",
             ["fieldsV1"] = merged,
         };

@@ -64,14 +64,37 @@ internal sealed class Planner(KubeApi api, int parallelism)
         }
         catch (KubeApiException ex) when (ex.IsImmutableField && AllowsRecreate(p))
         {
-            p.Recreate = true;
-            p.Drift = new DriftResult(SyncAction.Configured, []);
+            await ValidateRecreateAsync(p, redactor, ct);
         }
         catch (KubeApiException ex)
         {
             var hint = ex.IsImmutableField ? $" (to let the agent delete and recreate it, annotate it {RecreateAnnotation}: \"true\")" : string.Empty;
             p.Error = redactor.Redact($"{p.Key}: {ex.Message}{hint}");
         }
+    }
+
+    /// <summary>
+    /// Deleting a live object is only allowed once its replacement is known to be valid: a dry-run
+    /// create passes every check before the existence check, so AlreadyExists means "valid".
+    /// </summary>
+    private async Task ValidateRecreateAsync(PlannedObject p, SecretRedactor redactor, CancellationToken ct)
+    {
+        try
+        {
+            await api.CreateAsync(p.Resource!.Path(p.Key.Namespace), p.Body, ct, dryRun: true);
+        }
+        catch (KubeApiException ex) when (!ex.IsAlreadyExists)
+        {
+            p.Error = redactor.Redact($"{p.Key}: cannot be recreated: {ex.Message}");
+            return;
+        }
+        catch (KubeApiException)
+        {
+            // AlreadyExists: valid apart from existing, which the recreation deals with
+        }
+
+        p.Recreate = true;
+        p.Drift = new DriftResult(SyncAction.Configured, []);
     }
 
     private static bool AllowsRecreate(PlannedObject p) =>

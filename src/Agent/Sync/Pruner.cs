@@ -16,6 +16,7 @@ internal sealed class Pruner(KubeApi api)
     public async Task<Outcome> PruneAsync(
         IReadOnlyList<PruneDecision> decisions,
         IReadOnlyDictionary<ResourceKey, ApiResource> resources,
+        IReadOnlyDictionary<ResourceKey, JsonObject> live,
         bool dryRun,
         SecretRedactor redactor,
         CancellationToken ct)
@@ -35,7 +36,7 @@ internal sealed class Pruner(KubeApi api)
                     results.Add(new ObjectResult(d.Key, SyncAction.Pruned, HealthStatus.Healthy, "would be pruned"));
                     break;
                 case PruneVerdict.Delete:
-                    results.Add(await DeleteAsync(d, resources[d.Key], redactor, kept, ct));
+                    results.Add(await DeleteAsync(d, resources[d.Key], live[d.Key], redactor, kept, ct));
                     break;
             }
         }
@@ -44,12 +45,24 @@ internal sealed class Pruner(KubeApi api)
     }
 
     private async Task<ObjectResult> DeleteAsync(
-        PruneDecision d, ApiResource resource, SecretRedactor redactor, HashSet<ResourceKey> kept, CancellationToken ct)
+        PruneDecision d, ApiResource resource, JsonObject judged, SecretRedactor redactor, HashSet<ResourceKey> kept, CancellationToken ct)
     {
+        // The decision was made on this uid and resourceVersion; if the object changed hands or
+        // state since (relabelled, recreated by someone else), the server refuses the delete.
+        var preconditions = new JsonObject
+        {
+            ["uid"] = (string?)judged["metadata"]?["uid"],
+            ["resourceVersion"] = (string?)judged["metadata"]?["resourceVersion"],
+        };
         try
         {
-            await api.DeleteAsync(resource.Path(d.Key.Namespace, d.Key.Name), ct);
+            await api.DeleteAsync(resource.Path(d.Key.Namespace, d.Key.Name), ct, preconditions);
             return new ObjectResult(d.Key, SyncAction.Pruned, HealthStatus.Healthy, d.Reason);
+        }
+        catch (KubeApiException ex) when (ex.IsConflict)
+        {
+            kept.Add(d.Key);
+            return new ObjectResult(d.Key, SyncAction.PruneSkipped, HealthStatus.Unknown, "changed since it was judged; the next pass decides again");
         }
         catch (KubeApiException ex)
         {

@@ -1,6 +1,7 @@
 using GitOps.Agent.Kube;
 using GitOps.Diff.Identity;
 using GitOps.Diff.Json;
+using GitOps.Diff.Masking;
 using GitOps.Diff.Prune;
 using GitOps.Diff.Render;
 
@@ -13,7 +14,7 @@ internal sealed partial class SyncEngine
     {
         var scopes = new Dictionary<GroupKind, KindScope>();
         var kinds = manifests
-            .Select(m => (ApiVersion: (string?)m.Object["apiVersion"] as string, Kind: (string?)m.Object["kind"] as string))
+            .Select(m => (ApiVersion: Text(m.Object["apiVersion"]), Kind: Text(m.Object["kind"])))
             .Where(k => k.ApiVersion is not null && k.Kind is not null)
             .Distinct();
         foreach (var (apiVersion, kind) in kinds)
@@ -28,20 +29,27 @@ internal sealed partial class SyncEngine
         return scopes;
     }
 
+    /// <summary>A string field, or null for anything else (the validator reports wrong types with their location).</summary>
+    private static string? Text(System.Text.Json.Nodes.JsonNode? node) =>
+        node is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
     private async Task<List<PlannedObject>> PrepareAsync(IReadOnlyList<DesiredObject> desired, string applySetId, CancellationToken ct)
     {
         var planned = new List<PlannedObject>(desired.Count);
+        var resources = new Dictionary<(string, string), ApiResource?>();
         foreach (var d in Diff.Order.ApplyOrder.Sort(desired, d => d.Key))
         {
+            if (!resources.TryGetValue((d.ApiVersion, d.Key.Kind), out var resource))
+            {
+                resources[(d.ApiVersion, d.Key.Kind)] = resource = await discovery.ResolveAsync(d.ApiVersion, d.Key.Kind, ct);
+            }
+
             var body = d.Object.DeepClone().AsObject();
             var metadata = body["metadata"]!.AsObject();
             var labels = metadata["labels"] as System.Text.Json.Nodes.JsonObject ?? [];
             labels[ManifestValidator.PartOfLabel] = applySetId;
             metadata["labels"] = labels;
-            var p = new PlannedObject(d, body, CanonicalJson.Hash(body))
-            {
-                Resource = await discovery.ResolveAsync(d.ApiVersion, d.Key.Kind, ct),
-            };
+            var p = new PlannedObject(d, body, CanonicalJson.Hash(body)) { Resource = resource };
             p.Deferred = p.Resource is null;
             planned.Add(p);
         }
@@ -87,10 +95,14 @@ internal sealed partial class SyncEngine
             return null;
         }
 
+        foreach (var apiVersion in waiting.Where(p => p.Resource is null).Select(p => p.Desired.ApiVersion).Distinct())
+        {
+            discovery.Invalidate(apiVersion); // once per version, now that the CRDs are Established
+        }
+
         foreach (var p in waiting)
         {
-            discovery.Invalidate(p.Desired.ApiVersion);
-            p.Resource = await discovery.ResolveAsync(p.Desired.ApiVersion, p.Key.Kind, ct);
+            p.Resource ??= await discovery.ResolveAsync(p.Desired.ApiVersion, p.Key.Kind, ct);
             p.Error = p.Resource is null ? $"{p.Key}: the server does not serve {p.Desired.ApiVersion} {p.Key.Kind} (is its CRD in the revision and valid?)" : null;
         }
 
@@ -110,10 +122,12 @@ internal sealed partial class SyncEngine
 
         foreach (var p in pass.Objects)
         {
+            // No hashes for Secrets: the inventory is readable by anyone who reads ConfigMaps, and an
+            // unsalted hash of a Secret is a dictionary attack away from its value.
             var old = pass.Inventory.Members.GetValueOrDefault(p.Key);
-            members[p.Key] = p.Error is null && p.OwnedHash is not null
+            members[p.Key] = p.Error is null && p.OwnedHash is not null && !SecretMasker.IsSecret(p.Key.Group, p.Key.Kind)
                 ? new InventoryMember(p.Key, p.Desired.ApiVersion, p.AppliedHash, p.OwnedHash)
-                : old ?? new InventoryMember(p.Key, p.Desired.ApiVersion, "-", "-");
+                : (old is null || SecretMasker.IsSecret(p.Key.Group, p.Key.Kind) ? new InventoryMember(p.Key, p.Desired.ApiVersion, "-", "-") : old);
         }
 
         var revision = includeOld ? pass.Inventory.Revision : pass.Request.Revision;
@@ -134,7 +148,7 @@ internal sealed partial class SyncEngine
             Pruner.Lookup(prune.Live),
             pass.Inventory.Id,
             new PruneOptions(target.Prune, target.AllowEmpty, target.PruneProtectedKinds));
-        var pruned = await pruner.PruneAsync(decisions, prune.Candidates, pass.Request.DryRun, pass.Redactor, ct);
+        var pruned = await pruner.PruneAsync(decisions, prune.Candidates, prune.Live, pass.Request.DryRun, pass.Redactor, ct);
         if (!pass.Request.DryRun)
         {
             await WriteInventoryAsync(pass, includeOld: false, ct, pruned.Kept);

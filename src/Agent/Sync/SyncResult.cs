@@ -29,5 +29,6 @@ internal sealed record SyncResult(string Revision, string Target, SyncPhase Phas
     public IReadOnlyDictionary<SyncAction, int> Counts =>
         Objects.GroupBy(o => o.Action).ToDictionary(g => g.Key, g => g.Count());
 
-    public bool HasDrift => Objects.Any(o => o.Action is not SyncAction.Unchanged);
+    /// <summary>Something was (or would be) changed; a prune held back by a guard is not a change.</summary>
+    public bool HasDrift => Objects.Any(o => o.Action is not (SyncAction.Unchanged or SyncAction.PruneSkipped));
 }

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# gitops side by side with kubectl on the same API server, same machine, same run (not in CI).
+#   eng/bench.sh                  sizes 100 1000 5000, 3 rounds, both shapes
+#   BENCH_SIZES="1000" BENCH_ROUNDS=5 BENCH_REST_SECONDS=60 eng/bench.sh
+# Shapes: "cm" (ConfigMaps in one namespace) and "mixed" (Deployments, Services, ConfigMaps in
+# five namespaces). Cases: first sync (create all), no-op re-sync, one object changed, 1% pruned
+# (cm; kubectl uses its ApplySet prune), the plain parallel-PATCH ceiling, and the agent at rest.
+# The two tools alternate which goes first; figures are medians. Requests are counted in each
+# client (gitops --stats, kubectl -v=6). Results: eng/bench-results/<time>/results.{md,json}.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/eng/lib.sh"
+require_dotnet
+SIZES=${BENCH_SIZES:-"100 1000 5000"}
+ROUNDS=${BENCH_ROUNDS:-3}
+REST=${BENCH_REST_SECONDS:-60}
+export GITOPS_TESTENV_DIR=${GITOPS_TESTENV_DIR:-/tmp/gitops-bench}
+out=$root/eng/bench-results/$(date -u +%Y%m%dT%H%M%SZ)
+work=$GITOPS_TESTENV_DIR-work
+mkdir -p "$out"; rm -rf "$work"; mkdir -p "$work"
+command -v /usr/bin/time >/dev/null || { as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }; as_root apt-get install -y -q time >&2; }
+
+trap '"$root/eng/testenv.sh" down; rm -rf "$work"' EXIT
+eval "$("$root/eng/testenv.sh" up)"
+kubectl=$(kubectl_bin)
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+log "building (Release)"
+dotnet build "$root/src/Agent" -c Release -v q -nologo -o "$work/bin" >/dev/null
+dotnet build "$root/tests/Benchmarks" -c Release -v q -nologo -o "$work/bench" >/dev/null
+gitops=$work/bin/gitops
+
+# --- workloads -------------------------------------------------------------------------------
+# gen SHAPE N DIR NS: N objects, one per file; NS is the namespace prefix (mixed: NS-0 … NS-4).
+gen() {
+  local shape=$1 n=$2 dir=$3 ns=$4 i
+  mkdir -p "$dir"
+  for ((i = 0; i < n; i++)); do
+    if [ "$shape" = cm ]; then
+      printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-%05d\n  namespace: %s\ndata:\n  index: "%d"\n  payload: "%s"\n' \
+        "$i" "$ns" "$i" "value-$i-abcdefghijklmnopqrstuvwxyz" >"$dir/obj-$i.yaml"
+    else
+      local n5="$ns-$((i % 5))"
+      case $((i % 3)) in
+        0) printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: obj-%05d\n  namespace: %s\ndata:\n  index: "%d"\n' "$i" "$n5" "$i" ;;
+        1) printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: obj-%05d\n  namespace: %s\nspec:\n  selector: {app: obj-%05d}\n  ports:\n  - port: 80\n    targetPort: 8080\n' "$i" "$n5" "$i" ;;
+        2) printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: obj-%05d\n  namespace: %s\nspec:\n  replicas: 0\n  selector: {matchLabels: {app: obj-%05d}}\n  template:\n    metadata: {labels: {app: obj-%05d}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n        resources: {requests: {cpu: 10m, memory: 16Mi}}\n' "$i" "$n5" "$i" "$i" ;;
+      esac >"$dir/obj-$i.yaml"
+    fi
+  done
+}
+
+namespaces() { local shape=$1 ns=$2; if [ "$shape" = cm ]; then echo "$ns"; else echo "$ns-0" "$ns-1" "$ns-2" "$ns-3" "$ns-4"; fi; }
+
+commit() { git -C "$1" add -A && git -C "$1" -c user.name=bench -c user.email=bench@localhost commit -q -m "$2"; }
+
+# --- measuring -------------------------------------------------------------------------------
+# run NAME CMD…: wall seconds, peak RSS (KB), requests, writes → appended to $work/samples
+run() {
+  local key=$1; shift
+  # Through bash so the tool wrappers below (exported functions) can be timed; both tools pay it.
+  /usr/bin/time -f '%e %M' -o "$work/time" bash -c '"$@"' _ "$@" >"$work/stdout" 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
+  local t m req wr
+  read -r t m <"$work/time"
+  if grep -q '^api-requests:' "$work/stderr"; then
+    req=$(sed -n 's/.*total=\([0-9]*\).*/\1/p' "$work/stderr"); wr=$(sed -n 's/.*writes=\([0-9]*\).*/\1/p' "$work/stderr")
+  else
+    req=$(grep -c '"Response" verb=' "$work/stderr" || true)
+    wr=$(grep '"Response" verb=' "$work/stderr" | grep -v 'verb="GET"' | grep -vc 'dryRun=All' || true)
+  fi
+  echo "$key $t $m $req $wr" >>"$work/samples"
+}
+
+gsync() { # dir ns target [extra]
+  local dir=$1 ns=$2 target=$3; shift 3
+  "$gitops" sync --repo "$dir" --branch main --target "$target" -n "$ns" --no-status --stats --cache-dir "$work/cache" "$@"
+}
+kapply() { "$kubectl" apply --server-side -R -f "$1" -v=6; }
+kprune() { KUBECTL_APPLYSET=true "$kubectl" apply -n "$2" --server-side --prune --applyset="configmap/bench-set" -R -f "$1" -v=6; }
+export -f gsync kapply kprune
+export gitops kubectl work
+
+round() { # shape n r
+  local shape=$1 n=$2 r=$3 g="g$n$shape$r" k="k$n$shape$r" c="c$n$shape$r"
+  local gdir=$work/$g kdir=$work/$k cdir=$work/$c
+  for ns in $(namespaces "$shape" "$g") $(namespaces "$shape" "$k") $(namespaces "$shape" "$c"); do "$kubectl" create namespace "$ns" >/dev/null; done
+  gen "$shape" "$n" "$gdir" "$g"; gen "$shape" "$n" "$kdir" "$k"; gen "$shape" "$n" "$cdir" "$c"
+  git -C "$gdir" init -q -b main; commit "$gdir" first
+  local first=g; [ $((r % 2)) = 1 ] && first=k
+  both() { # case gitops-cmd… -- kubectl-cmd…
+    local case=$1; shift
+    local gcmd=() kcmd=()
+    while [ "$1" != -- ]; do gcmd+=("$1"); shift; done; shift; kcmd=("$@")
+    if [ $first = g ]; then run "$n $shape $case gitops" "${gcmd[@]}"; run "$n $shape $case kubectl" "${kcmd[@]}"
+    else run "$n $shape $case kubectl" "${kcmd[@]}"; run "$n $shape $case gitops" "${gcmd[@]}"; fi
+  }
+  both first gsync "$gdir" "$g" "$g" -- kapply "$kdir"
+  run "$n $shape first ceiling" dotnet "$work/bench/GitOps.Benchmarks.dll" ceiling --kubeconfig "$KUBECONFIG" --path "$cdir"
+  both noop gsync "$gdir" "$g" "$g" -- kapply "$kdir"
+  sed -i 's/index: "0"/index: "changed"/' "$gdir/obj-0.yaml" "$kdir/obj-0.yaml"; commit "$gdir" change
+  both change1 gsync "$gdir" "$g" "$g" -- kapply "$kdir"
+  if [ "$shape" = cm ]; then
+    kprune "$kdir" "$k" >/dev/null 2>&1 # make the ApplySet (untimed): kubectl prunes only what it labelled
+    local i; for ((i = 1; i <= n / 100; i++)); do rm "$gdir/obj-$i.yaml" "$kdir/obj-$i.yaml"; done; commit "$gdir" prune
+    both prune1pct gsync "$gdir" "$g" "$g" --prune -- kprune "$kdir" "$k"
+  fi
+  [ "$r" = 1 ] && [ "$shape" = cm ] && at_rest "$n" "$gdir" "$g"
+  for ns in $(namespaces "$shape" "$g") $(namespaces "$shape" "$k") $(namespaces "$shape" "$c"); do "$kubectl" delete namespace "$ns" --wait=false >/dev/null; done
+  rm -rf "$gdir" "$kdir" "$cdir"
+}
+
+# The agent at rest on the set gitops just synced: requests/min, CPU, RSS; then push → Synced note.
+at_rest() {
+  local n=$1 dir=$2 ns=$3 port=$((20000 + RANDOM % 20000))
+  cat >"$work/agent.yaml" <<CFG
+cluster: bench
+namespace: default
+port: $port
+cacheDir: $work/agent-cache
+targets:
+- name: $ns
+  repository: $dir
+  branch: main
+  interval: 10s
+  prune: true
+  defaultNamespace: $ns
+CFG
+  "$gitops" agent --config "$work/agent.yaml" >"$work/agent.log" 2>&1 &
+  local pid=$!
+  until grep -q '"EventId":10' "$work/agent.log" 2>/dev/null; do sleep 0.5; done
+  sleep 15 # let the first passes and watch starts settle
+  local r0 c0 r1 c1 rss
+  r0=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ {s+=$2} END {print s+0}')
+  c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  sleep "$REST"
+  r1=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ {s+=$2} END {print s+0}')
+  c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  local ticks; ticks=$(getconf CLK_TCK)
+  sed -i 's/index: "changed"/index: "pushed"/' "$dir/obj-0.yaml"; commit "$dir" pushed
+  local sha start; sha=$(git -C "$dir" rev-parse HEAD); start=$(date +%s%N)
+  until "$gitops" status --repo "$dir" --branch main -n 1 -o json --cache-dir "$work/status-cache" | grep -q '"phase": "Synced"'; do sleep 0.2; done
+  local push_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  kill -TERM "$pid"; wait "$pid" || true
+  echo "$n at-rest $(awk -v a="$r0" -v b="$r1" -v s="$REST" 'BEGIN {printf "%.2f", (b-a)*60/s}') \
+$(awk -v a="$c0" -v b="$c1" -v s="$REST" -v t="$ticks" 'BEGIN {printf "%.2f", (b-a)/t/s*100}') $((rss / 1024)) $push_ms" >>"$work/rest"
+  log "agent at rest, $n objects: $(tail -n1 "$work/rest")"
+}
+
+: >"$work/samples"; : >"$work/rest"
+for n in $SIZES; do
+  for shape in cm mixed; do
+    for ((r = 1; r <= ROUNDS; r++)); do log "N=$n $shape round $r"; round "$shape" "$n" "$r"; done
+  done
+done
+
+# --- report ----------------------------------------------------------------------------------
+median() { sort -n | awk '{v[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
+col() { awk -v k="$1" -v c="$2" '$1" "$2" "$3" "$4"" == k {print $c}' "$work/samples" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0 == 0 || a == "-" || b == "-") print "-"; else printf "%.2f", a/b}'; }
+{
+  echo "# gitops vs kubectl $(basename "$("$kubectl" version --client -o json | grep -m1 gitVersion | cut -d'"' -f4)") on kube-apiserver v1.20.2 ($(date -u +%FT%TZ), $ROUNDS rounds, medians)"
+  echo
+  echo "| N | shape | case | gitops s | kubectl s | ratio | ceiling s | gitops/ceiling | gitops req (writes) | kubectl req (writes) | gitops peak MB | kubectl peak MB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+} >"$out/results.md"
+echo "[" >"$out/results.json"; sep=""
+for n in $SIZES; do for shape in cm mixed; do for case in first noop change1 prune1pct; do
+  g=$(col "$n $shape $case gitops" 5); [ "$g" = - ] && continue
+  k=$(col "$n $shape $case kubectl" 5); c=$(col "$n $shape $case ceiling" 5)
+  greq=$(col "$n $shape $case gitops" 7); gwr=$(col "$n $shape $case gitops" 8)
+  kreq=$(col "$n $shape $case kubectl" 7); kwr=$(col "$n $shape $case kubectl" 8)
+  gm=$(col "$n $shape $case gitops" 6); km=$(col "$n $shape $case kubectl" 6)
+  gmb=$(awk -v v="$gm" 'BEGIN {printf "%.0f", v/1024}'); kmb=$(awk -v v="$km" 'BEGIN {printf "%.0f", v/1024}')
+  echo "| $n | $shape | $case | $g | $k | $(ratio "$g" "$k") | $c | $(ratio "$g" "$c") | $greq ($gwr) | $kreq ($kwr) | $gmb | $kmb |" >>"$out/results.md"
+  printf '%s  {"n":%s,"shape":"%s","case":"%s","gitops_s":%s,"kubectl_s":%s,"ceiling_s":"%s","gitops_requests":%s,"gitops_writes":%s,"kubectl_requests":%s,"kubectl_writes":%s,"gitops_peak_mb":%s,"kubectl_peak_mb":%s}' \
+    "$sep" "$n" "$shape" "$case" "$g" "$k" "$c" "$greq" "$gwr" "$kreq" "$kwr" "$gmb" "$kmb" >>"$out/results.json"; sep=$',\n'
+done; done; done
+{
+  echo
+  echo "Agent at rest (ConfigMaps, watch-based, interval 10s, ${REST}s window): requests/min, CPU %, RSS MB, push→Synced note ms"
+  echo
+  echo "| N | requests/min | CPU % | RSS MB | push → Synced ms |"
+  echo "|---|---|---|---|---|"
+  awk '{print "| "$1" | "$3" | "$4" | "$5" | "$6" |"}' "$work/rest"
+} >>"$out/results.md"
+awk -v sep="$sep" '{printf "%s  {\"n\":%s,\"case\":\"agent-at-rest\",\"requests_per_min\":%s,\"cpu_percent\":%s,\"rss_mb\":%s,\"push_to_synced_ms\":%s}", sep, $1, $3, $4, $5, $6; sep=",\n"}' "$work/rest" >>"$out/results.json"
+printf '\n]\n' >>"$out/results.json"
+cat "$out/results.md"
+log "written to $out"
