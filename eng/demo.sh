@@ -24,12 +24,19 @@ step "building gitops"
 dotnet build "$root/src/Agent" -c Release -v q -nologo -o "$GITOPS_TESTENV_DIR/bin" >/dev/null
 gitops() { "$GITOPS_TESTENV_DIR/bin/gitops" "$@"; }
 
+# A working copy the demo commits in, and the "remote" it pushes to, which gitops follows.
 repo=$GITOPS_TESTENV_DIR/django-repo
-rm -rf "$repo" && mkdir -p "$repo" && cp -r "$root/example-repo/." "$repo/"
+remote=$GITOPS_TESTENV_DIR/django.git
+rm -rf "$repo" "$remote" && mkdir -p "$repo" && cp -r "$root/example-repo/." "$repo/"
+git init -q --bare -b main "$remote"
 git -C "$repo" init -q -b main
-commit() { git -C "$repo" add -A && git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q -m "$1"; }
+git -C "$repo" remote add origin "$remote"
+commit() {
+  git -C "$repo" add -A && git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q -m "$1"
+  git -C "$repo" push -q origin HEAD:main
+}
 commit "Django on Kubernetes: first release"
-sync=(sync --repo "$repo" --branch main --target django --cache-dir "$GITOPS_TESTENV_DIR/cache")
+sync=(sync --repo "$remote" --branch main --target django --cache-dir "$GITOPS_TESTENV_DIR/cache")
 
 step "gitops render: the manifests in apply order (Secret values hidden)"
 gitops render --path "$repo" | grep -E '^(kind|  name):' | paste - - | head -20
@@ -47,7 +54,7 @@ gitops diff "${sync[@]:1}" || true
 gitops "${sync[@]}"
 
 step "remove the NetworkPolicy from git and sync with --prune"
-git -C "$repo" rm -q django/networkpolicy.yaml
+rm "$repo/django/networkpolicy.yaml"
 commit "Drop the NetworkPolicy"
 gitops "${sync[@]}" --prune
 
@@ -57,9 +64,6 @@ id=$("$kubectl" get configmap gitops-django -n default -o jsonpath='{.metadata.l
 echo
 "$kubectl" get deploy django-web -n django-demo -o jsonpath='django-web: image={.spec.template.spec.containers[0].image} replicas={.spec.replicas}{"\n"}'
 step "the agent: follows a remote, reports on every commit (git notes), self-heals"
-remote=$GITOPS_TESTENV_DIR/django.git
-rm -rf "$remote" && git clone -q --bare "$repo" "$remote"
-git -C "$repo" remote add origin "$remote"
 cat >"$GITOPS_TESTENV_DIR/agent.yaml" <<CFG
 cluster: demo
 namespace: default
@@ -90,11 +94,10 @@ wait_for() { # phase of the newest commit
   done
   echo "timed out waiting for $1"; gitops "${status[@]}" -n 1; return 1
 }
-push() { git -C "$repo" push -q origin HEAD:main; }
 
 step "push release 1.2.0: the agent syncs it and writes Synced on the commit"
 sed -i 's#django-app:1.1.0#django-app:1.2.0#' "$repo/django/deployment.yaml"
-commit "Release 1.2.0"; push
+commit "Release 1.2.0"
 wait_for Synced
 gitops "${status[@]}" -n 2
 good=$(git -C "$repo" rev-parse HEAD)
@@ -102,7 +105,7 @@ good=$(git -C "$repo" rev-parse HEAD)
 step "push a broken commit (a duplicated key): Failed, named file:line, cluster unchanged"
 sed -i 's#django-app:1.2.0#django-app:1.3.0#' "$repo/django/deployment.yaml"
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: oops\n  name: oops-again\n' >"$repo/django/oops.yaml"
-commit "Release 1.3.0 (with a typo)"; push
+commit "Release 1.3.0 (with a typo)"
 wait_for Failed
 gitops "${status[@]}" -n 1
 "$kubectl" get deploy django-web -n django-demo -o jsonpath='cluster still runs: {.spec.template.spec.containers[0].image}{"\n"}'

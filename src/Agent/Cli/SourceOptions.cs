@@ -62,15 +62,32 @@ internal sealed class SourceOptions
     public SyncTarget SyncTargetOf(ParseResult parse)
     {
         var path = parse.GetValue(Path)!.Trim('/');
+        var source = SourceOf(parse.GetValue(Repo)!, path);
         var fallback = path is "" or "." ? System.IO.Path.GetFileNameWithoutExtension(parse.GetValue(Repo)!.TrimEnd('/')) : System.IO.Path.GetFileName(path);
         return new SyncTarget(
-            parse.GetValue(Target) ?? Sanitize(fallback),
+            parse.GetValue(Target) ?? $"{Sanitize(fallback)}-{ShortHash(source)}",
             parse.GetValue(InventoryNamespace)!,
             parse.GetValue(DefaultNamespace)!,
             parse.GetValue(Prune),
             parse.GetValue(AllowEmpty),
-            parse.GetValue(PruneProtected));
+            parse.GetValue(PruneProtected))
+        {
+            Source = source,
+        };
     }
+
+    /// <summary>Repository (credentials removed, local paths made absolute) and path: what a target syncs.</summary>
+    public static string SourceOf(string repository, string path)
+    {
+        var repo = repository.Contains("://", StringComparison.Ordinal) || repository.Contains('@', StringComparison.Ordinal)
+            ? UrlRedactor.Redact(repository)
+            : System.IO.Path.GetFullPath(repository);
+        return $"{repo.TrimEnd('/')}#{(path is "" ? "." : path)}";
+    }
+
+    /// <summary>Without --target, the name carries a hash of the source: two repositories never share a set by accident.</summary>
+    private static string ShortHash(string source) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source)))[..8];
 
     private static string Sanitize(string name)
     {

@@ -60,5 +60,8 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
-        new(Name, inventoryNamespace, DefaultNamespace, Prune, AllowEmpty, PruneProtectedKinds);
+        new(Name, inventoryNamespace, DefaultNamespace, Prune, AllowEmpty, PruneProtectedKinds)
+        {
+            Source = Cli.SourceOptions.SourceOf(Repository, Path.Trim('/')),
+        };
 }

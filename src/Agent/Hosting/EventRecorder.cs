@@ -34,7 +34,14 @@ internal sealed class EventRecorder(KubeApi api, TimeProvider clock)
             ["lastTimestamp"] = now,
             ["count"] = 1,
         };
-        await api.CreateAsync($"/api/v1/namespaces/{target.InventoryNamespace}/events", ev, ct);
+        try
+        {
+            await api.CreateAsync($"/api/v1/namespaces/{target.InventoryNamespace}/events", ev, ct);
+        }
+        catch (KubeApiException)
+        {
+            // best effort: an Event the server refuses (RBAC, quota) must not fail a pass
+        }
     }
 
     internal static string ShortSha(string sha) => sha.Length > 12 ? sha[..12] : sha;

@@ -63,7 +63,11 @@ internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metr
     private static partial void LogListening(ILogger logger, int port);
 }
 
-/// <summary>Ready once the API server answered; stays ready through later outages (the agent keeps its last state).</summary>
+/// <summary>
+/// Ready once the configuration loaded and leader election started: a follower replica is ready
+/// too (it is a hot standby). Later outages do not make it unready; the agent keeps its last
+/// state and reports through notes, metrics and logs instead of being restarted.
+/// </summary>
 internal sealed class AgentReadiness
 {
     public bool Ready { get; private set; }

@@ -113,8 +113,8 @@ internal sealed partial class TargetWorker(
 
         ct.ThrowIfCancellationRequested(); // a pass that lost leadership reports nothing
         services.Metrics.RecordPass(target.Name, result, Stopwatch.GetElapsedTime(started));
+        await ReportAsync(revision.CommitSha, result, ct); // the note first: it is the contract, events are extra
         await services.Events.RecordAsync(syncTarget, result, ct);
-        await ReportAsync(revision.CommitSha, result, ct);
         LogPass(logger, target.Name, revision.CommitSha, result.Phase, result.Health, result.Message);
         return result.Phase == SyncPhase.Synced;
     }

@@ -13,6 +13,9 @@ internal sealed record InventoryMember(ResourceKey Key, string ApiVersion, strin
 
 internal sealed record ApplySetInventory(string Id, string? Revision, IReadOnlyDictionary<ResourceKey, InventoryMember> Members)
 {
+    /// <summary>The source recorded by the pass that wrote this inventory (see <see cref="SyncTarget.Source"/>).</summary>
+    public string? Source { get; init; }
+
     /// <summary>
     /// The ApplySet id of a parent, as the ApplySet KEP defines it (kubectl checks it):
     /// <c>applyset-</c> + base64url(sha256(name.namespace.kind.group)) + <c>-v1</c>.

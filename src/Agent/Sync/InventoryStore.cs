@@ -12,6 +12,7 @@ namespace GitOps.Agent.Sync;
 internal sealed class InventoryStore(KubeApi api, ILiveSource live)
 {
     public const string IdLabel = "applyset.kubernetes.io/id";
+    public const string SourceAnnotation = "gitops.dev/source";
     private static readonly ApiResource ConfigMaps = new(string.Empty, "v1", "ConfigMap", "configmaps", Namespaced: true);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ApplySetInventory> written = new(StringComparer.Ordinal);
@@ -38,7 +39,10 @@ internal sealed class InventoryStore(KubeApi api, ILiveSource live)
         }
 
         var members = ApplySetInventory.ParseMembers((string?)parent["data"]?["members"]);
-        return new ApplySetInventory(id, (string?)parent["data"]?["revision"], members);
+        return new ApplySetInventory(id, (string?)parent["data"]?["revision"], members)
+        {
+            Source = (string?)parent["metadata"]?["annotations"]?[SourceAnnotation],
+        };
     }
 
     public async Task WriteAsync(SyncTarget target, ApplySetInventory inventory, CancellationToken ct)
@@ -61,6 +65,7 @@ internal sealed class InventoryStore(KubeApi api, ILiveSource live)
                     ["applyset.kubernetes.io/tooling"] = $"gitops/{AgentInfo.Version}",
                     ["applyset.kubernetes.io/contains-group-kinds"] = string.Join(',', groupKinds),
                     ["applyset.kubernetes.io/additional-namespaces"] = string.Join(',', namespaces),
+                    [SourceAnnotation] = inventory.Source ?? string.Empty,
                 },
             },
             ["data"] = new JsonObject

@@ -57,6 +57,14 @@ internal sealed partial class SyncEngine
     {
         var request = pass.Request;
         pass.Inventory = await inventories.ReadAsync(request.Target, ct);
+        if (request.Target.Source is { } source && pass.Inventory.Source is { Length: > 0 } owner && owner != source)
+        {
+            return pass.Failure(
+                $"target '{request.Target.Name}' already syncs {owner}; use another target name for {source}, or, to move the target, "
+                + $"remove the annotation {InventoryStore.SourceAnnotation} from ConfigMap {request.Target.InventoryNamespace}/{InventoryStore.ParentName(request.Target)}");
+        }
+
+        pass.Inventory = pass.Inventory with { Source = request.Target.Source ?? pass.Inventory.Source };
         try
         {
             var manifests = ManifestRenderer.Render(request.Files);

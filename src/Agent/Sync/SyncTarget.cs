@@ -20,4 +20,11 @@ internal sealed record SyncTarget(
     bool PruneProtectedKinds = false)
 {
     public IReadOnlyList<IgnoreRule> Ignore { get; init; } = [];
+
+    /// <summary>
+    /// Where the manifests come from (repository without credentials, and path). Recorded on the
+    /// ApplySet parent; a pass from another source under the same target name is refused, so two
+    /// repositories can never prune each other's objects by sharing a name.
+    /// </summary>
+    public string? Source { get; init; }
 }

@@ -327,4 +327,22 @@ public sealed class SyncEngineTests(ClusterFixture cluster) : IClassFixture<Clus
         Assert.Equal(writes, h.Api.Requests.Writes);
         Assert.Equal("1", (string?)(await h.ConfigMapAsync("a"))!["data"]!["k"]);
     }
+
+    [Fact]
+    public async Task Sync_SameTargetNameFromAnotherRepository_IsRefusedAndPrunesNothing()
+    {
+        await using var first = new SyncHarness(cluster, "srcown");
+        first.Target = first.Target with { Source = "https://git.example.com/a.git#app" };
+        first.Repo.Write("ns.yaml", Yaml.Namespace(first.Namespace)).Write("a.yaml", Yaml.ConfigMap(first.Namespace, "a", ("k", "1"))).Commit("a");
+        await first.SyncAsync();
+
+        await using var second = new SyncHarness(cluster, "srcother");
+        second.Target = first.Target with { Source = "https://git.example.com/b.git#app" };
+        second.Repo.Write("b.yaml", Yaml.ConfigMap(second.Namespace, "b", ("k", "1"))).Commit("b");
+        var result = await second.SyncAsync();
+
+        Assert.Equal(SyncPhase.Failed, result.Phase);
+        Assert.Contains("already syncs https://git.example.com/a.git#app", result.Message, StringComparison.Ordinal);
+        Assert.NotNull(await first.ConfigMapAsync("a"));
+    }
 }
