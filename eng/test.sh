@@ -12,7 +12,8 @@ require_dotnet
 
 export GITOPS_TESTENV_DIR=${GITOPS_TESTENV_DIR:-$(mktemp -u /tmp/gitops-test.XXXXXX)}
 trap '"$root/eng/testenv.sh" down' EXIT
-eval "$("$root/eng/testenv.sh" up)"
+env_lines=$("$root/eng/testenv.sh" up) || exit 1
+eval "$env_lines"
 echo "test: integration tests run against kube-apiserver $("$(kubectl_bin)" version 2>/dev/null | sed -n 's/^Server Version: //p') at $GITOPS_TESTENV_SERVER" >&2
 
 cd "$root"

@@ -104,11 +104,14 @@ ensure_binaries() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Ports below the kernel's ephemeral range: a port above it may be the local end of some
+# outgoing connection, free to connect to but not to bind.
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 TAKEN=" "
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
     case "$TAKEN" in *" $p "*) continue ;; esac
     port_in_use "$p" && continue
     TAKEN="$TAKEN$p "
@@ -158,15 +161,17 @@ start() { # name, command...
 }
 
 wait_healthy() {
-  local url=$1 token=$2 i
+  local url=$1 token=$2 i pid
+  pid=$(awk '$2 == "kube-apiserver" {print $1}' "$ENV_DIR/pids")
   for i in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || { tail -n 5 "$ENV_DIR/logs/kube-apiserver.log" >&2; return 1; }
     if curl -fsS --cacert "$ENV_DIR/pki/ca.crt" -H "Authorization: Bearer $token" "$url/healthz" 2>/dev/null | grep -qx ok; then
       return 0
     fi
     sleep 0.2
   done
   tail -n 30 "$ENV_DIR/logs/kube-apiserver.log" >&2
-  die "kube-apiserver did not become healthy; logs in $ENV_DIR/logs"
+  return 1
 }
 
 print_env() {
@@ -177,6 +182,16 @@ print_env() {
 up() {
   if [ -f "$ENV_DIR/env" ]; then log "already up in $ENV_DIR"; print_env; return; fi
   ensure_binaries
+  local attempt
+  for attempt in 1 2 3; do
+    start_all && { print_env; return 0; }
+    log "attempt $attempt failed; stopping what started and trying other ports"
+    stop_all
+  done
+  die "kube-apiserver did not become healthy; see the log lines above"
+}
+
+start_all() {
   mkdir -p "$ENV_DIR"/{pki,etcd,logs,certs}
   : >"$ENV_DIR/pids"
   make_pki "$ENV_DIR/pki"
@@ -199,7 +214,7 @@ up() {
     --advertise-address=127.0.0.1 --endpoint-reconciler-type=none --allow-privileged=true
   local server="https://127.0.0.1:$api_port"
   write_kubeconfig "$ENV_DIR/kubeconfig" "$server" "$token" "$ENV_DIR/pki/ca.crt"
-  wait_healthy "$server" "$token"
+  wait_healthy "$server" "$token" || return 1
   start kube-controller-manager "$CACHE_DIR/kube-controller-manager" \
     --kubeconfig="$ENV_DIR/kubeconfig" --bind-address=127.0.0.1 --secure-port=0 --port=0 \
     --service-account-private-key-file="$ENV_DIR/pki/sa.key" --root-ca-file="$ENV_DIR/pki/ca.crt" \
@@ -211,11 +226,10 @@ export GITOPS_TESTENV_DIR=$ENV_DIR
 export GITOPS_TESTENV_SERVER=$server
 ENV
   log "healthy: $server (kube-apiserver v${K8S_VERSION})"
-  print_env
 }
 
-down() {
-  [ -d "$ENV_DIR" ] || { log "nothing in $ENV_DIR"; return 0; }
+# Stops exactly the processes recorded in $ENV_DIR/pids and removes the folder.
+stop_all() {
   if [ -f "$ENV_DIR/pids" ]; then
     local pid name
     # Stop in reverse start order so the controller-manager does not spin on a dead apiserver.
@@ -228,6 +242,11 @@ down() {
     done <"$ENV_DIR/pids"
   fi
   rm -rf "$ENV_DIR"
+}
+
+down() {
+  [ -d "$ENV_DIR" ] || { log "nothing in $ENV_DIR"; return 0; }
+  stop_all
   log "removed $ENV_DIR"
 }
 

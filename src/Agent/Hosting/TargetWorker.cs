@@ -95,7 +95,7 @@ internal sealed partial class TargetWorker(
         var syncTarget = target.SyncTarget(config.Namespace);
         if (last?.Revision != revision.CommitSha)
         {
-            await services.Notes.WriteAsync(target.Source, revision.CommitSha, Entry(SyncPhaseText.Progressing, "Unknown", "sync started", new Dictionary<string, int>()), ct);
+            await TryWriteNoteAsync(revision.CommitSha, Entry(SyncPhaseText.Progressing, "Unknown", "sync started", new Dictionary<string, int>()), ct);
         }
 
         var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
@@ -150,8 +150,26 @@ internal sealed partial class TargetWorker(
             ? $"{result.Message} (the cluster stays at {(result.ClusterRevision is { Length: > 0 } r ? EventRecorder.ShortSha(r) : "its previous state")})"
             : null; // the counts say it all
         var counts = result.Counts.ToDictionary(c => c.Key.ToContract(), c => c.Value);
-        await services.Notes.WriteAsync(target.Source, revision, Entry(result.Phase.ToString(), result.Health.ToString(), message, counts), ct);
-        last = outcome;
+        if (await TryWriteNoteAsync(revision, Entry(result.Phase.ToString(), result.Health.ToString(), message, counts), ct))
+        {
+            last = outcome; // otherwise the next pass tries again
+        }
+    }
+
+    /// <summary>A note that cannot be pushed is logged and counted; it never fails the sync itself.</summary>
+    private async Task<bool> TryWriteNoteAsync(string revision, CommitStatusEntry entry, CancellationToken ct)
+    {
+        try
+        {
+            await services.Notes.WriteAsync(target.Source, revision, entry, ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is GitSourceException or LibGit2Sharp.LibGit2SharpException)
+        {
+            services.Metrics.RecordError(target.Name, "notes");
+            LogNoteError(logger, target.Name, revision, UrlRedactor.Redact(ex.Message));
+            return false;
+        }
     }
 
     private CommitStatusEntry Entry(string phase, string health, string? message, IReadOnlyDictionary<string, int> counts) =>
@@ -179,6 +197,9 @@ internal sealed partial class TargetWorker(
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "pass {Target} at {Revision}: {Phase} {Health}: {Summary}")]
     private static partial void LogPass(ILogger logger, string target, string revision, SyncPhase phase, GitOps.Diff.Health.HealthStatus health, string summary);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "status note for {Target} at {Revision} not written: {Error}")]
+    private static partial void LogNoteError(ILogger logger, string target, string revision, string error);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "pass {Target} failed ({Kind}): {Error}; retrying with backoff")]
     private static partial void LogPassError(ILogger logger, string target, string kind, string error);

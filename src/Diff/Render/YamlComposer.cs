@@ -47,14 +47,18 @@ internal sealed partial class YamlComposer
             var at = new SourceLocation(file, (int)mark.Line, (int)mark.Column);
             throw new ManifestException(at, Clean(ex.Message), ex);
         }
-        catch (Exception ex) when (ex.Source == typeof(Parser).Assembly.GetName().Name && ex is not ManifestException)
+        catch (Exception ex) when (ex is not ManifestException && ThrownInsideYamlDotNet(ex))
         {
-            // YamlDotNet sometimes fails on malformed input with an exception of its own that is
-            // not a YamlException (e.g. "..." before the first document); it is still bad input.
+            // YamlDotNet sometimes fails on malformed input with an exception that is not a
+            // YamlException ("..." before the first document, an invalid surrogate escape); it is
+            // still bad input, not a bug of ours.
             var mark = composer.scanner.CurrentPosition;
             throw new ManifestException(new SourceLocation(file, (int)mark.Line, (int)mark.Column), $"invalid YAML: {ex.Message}", ex);
         }
     }
+
+    private static bool ThrownInsideYamlDotNet(Exception ex) =>
+        new System.Diagnostics.StackTrace(ex).GetFrames().Any(f => f.GetMethod()?.DeclaringType?.Assembly == typeof(Parser).Assembly);
 
     private List<(JsonNode, SourceLocation)> Documents()
     {
