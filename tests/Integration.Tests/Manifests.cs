@@ -35,4 +35,28 @@ internal static class Manifests
         spec:
           size: {size}
         """;
+
+    public static string Deployment(string ns, string name, string selector, string image = "nginx:1.25", bool recreate = false)
+    {
+        var (key, value) = (selector.Split('=')[0], selector.Split('=')[1]);
+        var annotations = recreate ? "\n  annotations:\n    gitops.dev/recreate: \"true\"" : string.Empty;
+        return $"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: {name}
+              namespace: {ns}{annotations}
+            spec:
+              replicas: 1
+              selector:
+                matchLabels: {"{"}{key}: {value}{"}"}
+              template:
+                metadata:
+                  labels: {"{"}{key}: {value}{"}"}
+                spec:
+                  containers:
+                  - name: web
+                    image: {image}
+            """;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOps.Agent.Kube;
+using GitOps.Diff.Identity;
 using GitOps.Diff.Masking;
 using GitOps.Diff.Ownership;
 
@@ -13,6 +14,8 @@ namespace GitOps.Agent.Sync;
 internal sealed class Applier(KubeApi api, int parallelism, TimeProvider clock)
 {
     private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly GroupKind CrdKind = new("apiextensions.k8s.io", "CustomResourceDefinition");
 
     public Task ApplyAsync(IEnumerable<PlannedObject> stage, SecretRedactor redactor, CancellationToken ct) =>
         Parallel.ForEachAsync(stage.Where(p => p.NeedsApply), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (p, token) =>
@@ -41,20 +44,22 @@ internal sealed class Applier(KubeApi api, int parallelism, TimeProvider clock)
     /// <summary>Waits until every applied CRD of the stage is Established, so its kind can be served.</summary>
     public async Task WaitEstablishedAsync(IEnumerable<PlannedObject> stage, CancellationToken ct)
     {
-        var crds = stage.Where(p => p.Key.Kind == "CustomResourceDefinition" && p.Applied is not null && p.Error is null).ToList();
-        var deadline = clock.GetUtcNow() + EstablishTimeout;
+        var crds = stage.Where(p => p.Key.GroupKind == CrdKind && p.Applied is not null && p.Error is null).ToList();
         foreach (var p in crds)
         {
-            while (!Established(p.Applied!))
+            var established = await Poll.UntilAsync(clock, EstablishTimeout, PollInterval, async () =>
             {
-                if (clock.GetUtcNow() > deadline)
+                if (Established(p.Applied!))
                 {
-                    p.Error = $"{p.Key}: not Established after {EstablishTimeout.TotalSeconds:0}s";
-                    break;
+                    return true;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
                 p.Applied = await api.GetAsync(p.Path, ct) ?? p.Applied;
+                return false;
+            }, ct);
+            if (!established)
+            {
+                p.Error = $"{p.Key}: not Established after {EstablishTimeout.TotalSeconds:0}s";
             }
         }
     }
@@ -66,15 +71,9 @@ internal sealed class Applier(KubeApi api, int parallelism, TimeProvider clock)
     private async Task RecreateAsync(PlannedObject p, CancellationToken ct)
     {
         await api.DeleteAsync(p.Path, ct);
-        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(60);
-        while (await api.GetAsync(p.Path, ct) is not null)
+        if (!await Poll.UntilAsync(clock, EstablishTimeout, PollInterval, async () => await api.GetAsync(p.Path, ct) is null, ct))
         {
-            if (clock.GetUtcNow() > deadline)
-            {
-                throw new KubeApiException(System.Net.HttpStatusCode.Conflict, "Timeout", "deleted for recreation but still present after 60s");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
+            throw new KubeApiException(System.Net.HttpStatusCode.Conflict, "Timeout", $"deleted for recreation but still present after {EstablishTimeout.TotalSeconds:0}s");
         }
     }
 }

@@ -13,23 +13,25 @@ internal sealed class HealthWaiter(KubeApi api, TimeProvider clock)
 
     public async Task<Dictionary<PlannedObject, HealthResult>> AssessAsync(IReadOnlyList<PlannedObject> objects, TimeSpan? timeout, CancellationToken ct)
     {
-        var health = objects.ToDictionary(p => p, p => p.Current is { } obj ? HealthAssessor.Assess(obj) : new HealthResult(HealthStatus.Unknown, "not found"));
+        var health = objects.ToDictionary(p => p, Judge);
         if (timeout is null)
         {
             return health;
         }
 
-        var deadline = clock.GetUtcNow() + timeout.Value;
-        while (health.Any(h => h.Value.Status != HealthStatus.Healthy) && clock.GetUtcNow() < deadline)
+        await Poll.UntilAsync(clock, timeout.Value, PollInterval, async () =>
         {
-            await Task.Delay(PollInterval, clock, ct);
-            foreach (var p in health.Where(h => h.Value.Status != HealthStatus.Healthy && h.Key.Resource is not null).Select(h => h.Key).ToList())
+            foreach (var p in health.Where(h => h.Value.Status != HealthStatus.Healthy && h.Key.Resource is not null && h.Key.Error is null).Select(h => h.Key).ToList())
             {
                 p.Applied = await api.GetAsync(p.Path, ct) ?? p.Applied;
-                health[p] = p.Applied is { } obj ? HealthAssessor.Assess(obj) : new HealthResult(HealthStatus.Unknown, "not found");
+                health[p] = Judge(p);
             }
-        }
 
+            return health.Where(h => h.Key.Error is null).All(h => h.Value.Status == HealthStatus.Healthy);
+        }, ct);
         return health;
     }
+
+    private static HealthResult Judge(PlannedObject p) =>
+        p.Current is { } obj ? HealthAssessor.Assess(obj) : new HealthResult(HealthStatus.Unknown, "not found");
 }

@@ -345,4 +345,41 @@ public sealed class SyncEngineTests(ClusterFixture cluster) : IClassFixture<Clus
         Assert.Contains("already syncs https://git.example.com/a.git#app", result.Message, StringComparison.Ordinal);
         Assert.NotNull(await first.ConfigMapAsync("a"));
     }
+
+    [Fact]
+    public async Task Sync_WithTimeout_FailsNamingTheObjectThatNeverBecameHealthy()
+    {
+        await using var h = new SyncHarness(cluster, "health");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
+            .Write("web.yaml", Manifests.Deployment(h.Namespace, "web", "app=web", image: "nginx:1.25"))
+            .Commit("a Deployment that cannot become available here (no kubelet)");
+
+        var result = await h.SyncAsync(timeout: TimeSpan.FromSeconds(3));
+
+        Assert.Equal(SyncPhase.Failed, result.Phase);
+        Assert.Contains($"Deployment/{h.Namespace}/web is Progressing", result.Message, StringComparison.Ordinal);
+        Assert.Equal(Diff.Health.HealthStatus.Healthy, Assert.Single(result.Objects, o => o.Key.Name == "a").Health);
+    }
+
+    [Fact]
+    public async Task Sync_ImmutableFieldChanged_FailsWithHintUnlessRecreateIsAllowed()
+    {
+        await using var h = new SyncHarness(cluster, "immutable");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace)).Write("web.yaml", Manifests.Deployment(h.Namespace, "web", "app=web")).Commit("v1");
+        await h.SyncAsync();
+        var uid = (string?)(await h.GetAsync($"/apis/apps/v1/namespaces/{h.Namespace}/deployments/web"))!["metadata"]!["uid"];
+
+        h.Repo.Write("web.yaml", Manifests.Deployment(h.Namespace, "web", "app=web2")).Commit("new selector");
+        var refused = await h.SyncAsync();
+        Assert.Equal(SyncPhase.Failed, refused.Phase);
+        Assert.Contains("gitops.dev/recreate", refused.Message, StringComparison.Ordinal);
+
+        h.Repo.Write("web.yaml", Manifests.Deployment(h.Namespace, "web", "app=web2", recreate: true)).Commit("allow recreate");
+        var recreated = await h.SyncAsync();
+        Assert.Equal(SyncPhase.Synced, recreated.Phase);
+        var live = (await h.GetAsync($"/apis/apps/v1/namespaces/{h.Namespace}/deployments/web"))!;
+        Assert.NotEqual(uid, (string?)live["metadata"]!["uid"]);
+        Assert.Equal("web2", (string?)live["spec"]!["selector"]!["matchLabels"]!["app"]);
+    }
 }
