@@ -112,7 +112,7 @@ round() { # shape n r
 
 # The agent at rest on the set gitops just synced: requests/min, CPU, RSS; then push → Synced note.
 at_rest() {
-  local n=$1 work_dir=$2 ns=$3 port=$((20000 + RANDOM % 20000))
+  local n=$1 work_dir=$2 ns=$3 port=$((10000 + RANDOM % 20000))
   local dir=$work_dir.git # the agent follows a bare remote, as in a cluster, and pushes notes to it
   rm -rf "$dir"; git clone -q --bare "$work_dir" "$dir"; git -C "$work_dir" remote add origin "$dir"
   # The CLI synced from the working copy; moving the target to the remote is the documented step:
