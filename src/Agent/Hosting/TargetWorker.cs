@@ -116,6 +116,11 @@ internal sealed partial class TargetWorker(
         await ReportAsync(revision.CommitSha, result, ct); // the note first: it is the contract, events are extra
         await services.Events.RecordAsync(syncTarget, result, ct);
         LogPass(logger, target.Name, revision.CommitSha, result.Phase, result.Health, result.Message);
+        foreach (var o in result.Objects.Where(o => o.Action != SyncAction.Unchanged))
+        {
+            LogObject(logger, target.Name, revision.CommitSha, o.Key, o.Action, o.Message);
+        }
+
         return result.Phase == SyncPhase.Synced;
     }
 
@@ -197,6 +202,9 @@ internal sealed partial class TargetWorker(
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "pass {Target} at {Revision}: {Phase} {Health}: {Summary}")]
     private static partial void LogPass(ILogger logger, string target, string revision, SyncPhase phase, GitOps.Diff.Health.HealthStatus health, string summary);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "{Target} at {Revision}: {Object} {Action} {Detail}")]
+    private static partial void LogObject(ILogger logger, string target, string revision, GitOps.Diff.Identity.ResourceKey @object, SyncAction action, string? detail);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "status note for {Target} at {Revision} not written: {Error}")]
     private static partial void LogNoteError(ILogger logger, string target, string revision, string error);
