@@ -44,7 +44,7 @@ gen() {
       local n5="$ns-$((i % 5))"
       case $((i % 3)) in
         0) printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: obj-%05d\n  namespace: %s\ndata:\n  index: "%d"\n' "$i" "$n5" "$i" ;;
-        1) printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: obj-%05d\n  namespace: %s\nspec:\n  selector: {app: obj-%05d}\n  ports:\n  - port: 80\n    targetPort: 8080\n' "$i" "$n5" "$i" ;;
+        1) printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: obj-%05d\n  namespace: %s\nspec:\n  selector: {app: obj-%05d}\n  ports:\n  - port: 80\n    protocol: TCP\n    targetPort: 8080\n' "$i" "$n5" "$i" ;;
         2) printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: obj-%05d\n  namespace: %s\nspec:\n  replicas: 0\n  selector: {matchLabels: {app: obj-%05d}}\n  template:\n    metadata: {labels: {app: obj-%05d}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n        resources: {requests: {cpu: 10m, memory: 16Mi}}\n' "$i" "$n5" "$i" "$i" ;;
       esac >"$dir/obj-$i.yaml"
     fi
@@ -69,7 +69,7 @@ run() {
     req=$(grep -c '"Response" verb=' "$work/stderr" || true)
     wr=$(grep '"Response" verb=' "$work/stderr" | grep -v 'verb="GET"' | grep -vc 'dryRun=All' || true)
   fi
-  echo "$key $t $m $req $wr" >>"$work/samples"
+  echo "$key $t $m $req $wr" >>"$out/samples.txt"
 }
 
 gsync() { # dir ns target [extra]
@@ -150,11 +150,11 @@ CFG
   kill -TERM "$pid"; wait "$pid" || true
   rm -rf "$dir"
   echo "$n at-rest $(awk -v a="$r0" -v b="$r1" -v s="$REST" 'BEGIN {printf "%.2f", (b-a)*60/s}') \
-$(awk -v a="$c0" -v b="$c1" -v s="$REST" -v t="$ticks" 'BEGIN {printf "%.2f", (b-a)/t/s*100}') $((rss / 1024)) $push_ms" >>"$work/rest"
-  log "agent at rest, $n objects: $(tail -n1 "$work/rest")"
+$(awk -v a="$c0" -v b="$c1" -v s="$REST" -v t="$ticks" 'BEGIN {printf "%.2f", (b-a)/t/s*100}') $((rss / 1024)) $push_ms" >>"$out/rest.txt"
+  log "agent at rest, $n objects: $(tail -n1 "$out/rest.txt")"
 }
 
-: >"$work/samples"; : >"$work/rest"
+: >"$out/samples.txt"; : >"$out/rest.txt" # raw figures, kept beside the report
 for n in $SIZES; do
   for shape in cm mixed; do
     for ((r = 1; r <= ROUNDS; r++)); do log "N=$n $shape round $r"; round "$shape" "$n" "$r"; done
@@ -163,7 +163,7 @@ done
 
 # --- report ----------------------------------------------------------------------------------
 median() { sort -n | awk '{v[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
-col() { awk -v k="$1" -v c="$2" '$1" "$2" "$3" "$4"" == k {print $c}' "$work/samples" | median; }
+col() { awk -v k="$1" -v c="$2" '$1" "$2" "$3" "$4"" == k {print $c}' "$out/samples.txt" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0 == 0 || a == "-" || b == "-") print "-"; else printf "%.2f", a/b}'; }
 {
   echo "# gitops vs kubectl $(basename "$("$kubectl" version --client -o json | grep -m1 gitVersion | cut -d'"' -f4)") on kube-apiserver v1.20.2 ($(date -u +%FT%TZ), $ROUNDS rounds, medians)"
@@ -189,9 +189,9 @@ done; done; done
   echo
   echo "| N | requests/min | CPU % | RSS MB | push → Synced ms |"
   echo "|---|---|---|---|---|"
-  awk '{print "| "$1" | "$3" | "$4" | "$5" | "$6" |"}' "$work/rest"
+  awk '{print "| "$1" | "$3" | "$4" | "$5" | "$6" |"}' "$out/rest.txt"
 } >>"$out/results.md"
-awk -v sep="$sep" '{printf "%s  {\"n\":%s,\"case\":\"agent-at-rest\",\"requests_per_min\":%s,\"cpu_percent\":%s,\"rss_mb\":%s,\"push_to_synced_ms\":%s}", sep, $1, $3, $4, $5, $6; sep=",\n"}' "$work/rest" >>"$out/results.json"
+awk -v sep="$sep" '{printf "%s  {\"n\":%s,\"case\":\"agent-at-rest\",\"requests_per_min\":%s,\"cpu_percent\":%s,\"rss_mb\":%s,\"push_to_synced_ms\":%s}", sep, $1, $3, $4, $5, $6; sep=",\n"}' "$out/rest.txt" >>"$out/results.json"
 printf '\n]\n' >>"$out/results.json"
 cat "$out/results.md"
 log "written to $out"
