@@ -69,34 +69,8 @@ public static class ManifestValidator
             KindScope.Cluster => ClearNamespace(metadata),
             _ => throw Error(manifest, $"{kind}/{name}", $"the server has no kind {gk} in {apiVersion} (is its CRD installed?)"),
         };
-        if (group.Length == 0 && kind == "Secret")
-        {
-            MoveStringData(obj);
-        }
-
+        ServerQuirks.Normalize(group, kind, obj);
         return new DesiredObject(new ResourceKey(group, kind, ns, name), apiVersion, obj, manifest.Source);
-    }
-
-    /// <summary>
-    /// The server turns <c>stringData</c> into <c>data</c> and never returns it; applying the
-    /// <c>data</c> form makes the agent own the fields it can later read back and compare.
-    /// </summary>
-    private static void MoveStringData(JsonObject secret)
-    {
-        if (secret["stringData"] is not JsonObject stringData)
-        {
-            return;
-        }
-
-        var data = secret["data"] as JsonObject ?? [];
-        foreach (var (key, value) in stringData)
-        {
-            var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? string.Empty;
-            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
-        }
-
-        secret.Remove("stringData");
-        secret["data"] = data;
     }
 
     private static string DefaultNamespace(JsonObject metadata, string defaultNamespace)

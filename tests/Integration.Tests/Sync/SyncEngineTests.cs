@@ -382,4 +382,28 @@ public sealed class SyncEngineTests(ClusterFixture cluster) : IClassFixture<Clus
         Assert.NotEqual(uid, (string?)live["metadata"]!["uid"]);
         Assert.Equal("web2", (string?)live["spec"]!["selector"]!["matchLabels"]!["app"]);
     }
+
+    [Fact]
+    public async Task Sync_ServicePortWithoutProtocol_IsAppliedDespiteTheServersQuirk()
+    {
+        await using var h = new SyncHarness(cluster, "proto");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace)).Write("svc.yaml", $"""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+              namespace: {h.Namespace}
+            spec:
+              selector: {"{"}app: web{"}"}
+              ports:
+              - port: 80
+                targetPort: 8080
+            """).Commit("a Service as most people write it");
+
+        var first = await h.SyncAsync();
+        var second = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Synced, first.Phase);
+        Assert.All(second.Objects, o => Assert.Equal(SyncAction.Unchanged, o.Action));
+    }
 }
