@@ -24,7 +24,17 @@ internal static class AgentCommand
                 return CliOutput.Error(ex.Message, 2);
             }
 
-            using var host = AgentHost.Build(loaded, parse.GetValue(kubeconfig));
+            Kube.KubeApi api;
+            try
+            {
+                api = Kube.KubeApi.Connect(parse.GetValue(kubeconfig));
+            }
+            catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException)
+            {
+                return CliOutput.Error($"no cluster to talk to: {ex.Message} (set --kubeconfig or KUBECONFIG, or run in a Pod)", 2);
+            }
+
+            using var host = AgentHost.Build(loaded, api);
             await host.RunAsync(ct);
             return 0;
         });

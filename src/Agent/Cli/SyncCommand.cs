@@ -73,6 +73,10 @@ internal static class SyncCommand
         {
             return CliOutput.Error($"cannot reach the API server: {ex.Message}", 1);
         }
+        catch (k8s.Exceptions.KubeConfigException ex)
+        {
+            return CliOutput.Error($"no cluster to talk to: {ex.Message} (set --kubeconfig or KUBECONFIG)", 2);
+        }
     }
 
     private static int ExitCode(SyncResult result, bool isDiff) => result switch

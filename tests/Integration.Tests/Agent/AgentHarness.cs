@@ -53,7 +53,7 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     public async Task<IHost> StartAsync(AgentConfig config)
     {
-        var host = AgentHost.Build(config, KubeconfigPath);
+        var host = AgentHost.Build(config, GitOps.Agent.Kube.KubeApi.Connect(KubeconfigPath));
         hosts.Add(host);
         await host.StartAsync();
         return host;
