@@ -137,12 +137,12 @@ CFG
   sleep 15 # let the first passes and watch starts settle
   local r0 c0 r1 c1 rss l0 l1
   # Sync requests and leader election's Lease renewals are counted apart (the agent labels them).
-  r0=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ && !/lease/ {s+=$2} END {print s+0}')
-  l0=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ && /lease/ {s+=$2} END {print s+0}')
+  r0=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ && !/lease/ {s+=$NF} END {print s+0}')
+  l0=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ && /lease/ {s+=$NF} END {print s+0}')
   c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
   sleep "$REST"
-  r1=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ && !/lease/ {s+=$2} END {print s+0}')
-  l1=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ && /lease/ {s+=$2} END {print s+0}')
+  r1=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ && !/lease/ {s+=$NF} END {print s+0}')
+  l1=$(curl -s "localhost:$port/metrics" | awk '/^gitops_api_requests_total/ && /lease/ {s+=$NF} END {print s+0}')
   c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   local ticks; ticks=$(getconf CLK_TCK)
