@@ -52,8 +52,7 @@ internal static class ReportWriter
     private static string Text(SyncResult result)
     {
         using var w = new StringWriter();
-        var shortRev = result.Revision.Length > 12 ? result.Revision[..12] : result.Revision;
-        w.WriteLine($"{result.Target} @ {shortRev}: {result.Phase} {result.Health}");
+        w.WriteLine($"{result.Target} @ {Revisions.Short(result.Revision)}: {result.Phase} {result.Health}");
         foreach (var o in result.Objects.Where(o => o.Action != SyncAction.Unchanged))
         {
             w.WriteLine($"  {o.Action.ToContract(),-13} {o.Key}{(o.Message is null ? string.Empty : $"  ({o.Message})")}");

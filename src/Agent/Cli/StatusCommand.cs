@@ -39,7 +39,7 @@ internal static class StatusCommand
         using var w = new StringWriter();
         foreach (var c in commits)
         {
-            w.WriteLine($"{c.CommitSha[..12]} {c.Subject}");
+            w.WriteLine($"{Sync.Revisions.Short(c.CommitSha)} {c.Subject}");
             foreach (var e in c.Entries)
             {
                 var parts = new[] { $"{e.Cluster}/{e.Target}: {e.Phase} {e.Health} {e.Time:yyyy-MM-ddTHH:mm:ssZ}" }

@@ -22,7 +22,7 @@ internal sealed class StatusNotes(SourceOptions options, ParseResult parse, stri
             : new CommitStatusEntry(
                 cluster, target, result.Phase.ToString(), result.Health.ToString(), DateTimeOffset.UtcNow,
                 result.Counts.ToDictionary(c => c.Key.ToContract(), c => c.Value),
-                result.Phase == SyncPhase.Failed ? $"{result.Message} (the cluster stays at {result.ClusterRevision ?? "its previous state"})" : null,
+                result.StatusMessage,
                 AgentInfo.Version);
         try
         {

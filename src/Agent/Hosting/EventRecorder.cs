@@ -28,7 +28,7 @@ internal sealed class EventRecorder(KubeApi api, TimeProvider clock)
             ["involvedObject"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = parent, ["namespace"] = target.InventoryNamespace },
             ["reason"] = result.Phase == SyncPhase.Synced ? "Synced" : "SyncFailed",
             ["type"] = result.Phase == SyncPhase.Synced ? "Normal" : "Warning",
-            ["message"] = Truncate($"{ShortSha(result.Revision)}: {result.Message}"),
+            ["message"] = Truncate($"{Revisions.Short(result.Revision)}: {result.Message}"),
             ["source"] = new JsonObject { ["component"] = "gitops-agent" },
             ["firstTimestamp"] = now,
             ["lastTimestamp"] = now,
@@ -43,8 +43,6 @@ internal sealed class EventRecorder(KubeApi api, TimeProvider clock)
             // best effort: an Event the server refuses (RBAC, quota) must not fail a pass
         }
     }
-
-    internal static string ShortSha(string sha) => sha.Length > 12 ? sha[..12] : sha;
 
     private static string Truncate(string s) => s.Length > 1000 ? s[..1000] + "…" : s;
 }

@@ -160,9 +160,7 @@ internal sealed partial class TargetWorker(
             return;
         }
 
-        var message = result.Phase == SyncPhase.Failed
-            ? $"{result.Message} (the cluster stays at {(result.ClusterRevision is { Length: > 0 } r ? EventRecorder.ShortSha(r) : "its previous state")})"
-            : null; // the counts say it all
+        var message = result.StatusMessage; // a Synced pass: the counts say it all
         var counts = result.Counts.ToDictionary(c => c.Key.ToContract(), c => c.Value);
         if (await TryWriteNoteAsync(revision, Entry(result.Phase.ToString(), result.Health.ToString(), message, counts), ct))
         {

@@ -25,6 +25,11 @@ internal sealed record SyncResult(string Revision, string Target, SyncPhase Phas
     /// <summary>The revision the cluster is at after the pass: this one, or on failure the last one applied in full.</summary>
     public string? ClusterRevision { get; init; }
 
+    /// <summary>What a status note says beyond phase and counts: for a failure, why, and where the cluster stays.</summary>
+    public string? StatusMessage => Phase == SyncPhase.Failed
+        ? $"{Message} (the cluster stays at {(ClusterRevision is { Length: > 0 } r ? Revisions.Short(r) : "its previous state")})"
+        : null;
+
     /// <summary>How many objects ended in each action.</summary>
     public IReadOnlyDictionary<SyncAction, int> Counts =>
         Objects.GroupBy(o => o.Action).ToDictionary(g => g.Key, g => g.Count());

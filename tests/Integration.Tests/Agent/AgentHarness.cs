@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using GitOps.Agent.Git;
 using GitOps.Agent.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +41,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     public AgentConfig Config(string identity, string? repository = null) =>
         new(ClusterName, Namespace, [new TargetConfig("app", repository ?? Remote, "main", ".") { Interval = Interval, Prune = true, DefaultNamespace = Namespace }])
         {
-            Port = FreePort(),
+            Port = Ports.Free(),
             CacheDir = Path.Combine(root, $"cache-{identity}"),
             LeaseDuration = TimeSpan.FromSeconds(4),
             Identity = identity,
@@ -104,12 +102,6 @@ internal sealed class AgentHarness : IAsyncDisposable
         throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds}s");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -168,7 +168,7 @@ public sealed class InClusterAgentTests(ClusterFixture cluster, DeployNamespaces
             File.WriteAllText(config, $"""
                 cluster: in-cluster-test
                 namespace: {ns}
-                port: {FreePort()}
+                port: {Ports.Free()}
                 cacheDir: {Path.Combine(folder, "cache")}
                 targets:
                 - name: {target}
@@ -241,11 +241,5 @@ public sealed class InClusterAgentTests(ClusterFixture cluster, DeployNamespaces
             }
         }
 
-        private static int FreePort()
-        {
-            using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            l.Start();
-            return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        }
     }
 }
