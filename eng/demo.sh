@@ -42,21 +42,21 @@ step "gitops render: the manifests in apply order (Secret values hidden)"
 gitops render --path "$repo" | grep -E '^(kind|  name):' | paste - - | head -20
 
 step "first sync: everything is created (health stays Progressing: this API server has no kubelet, so Pods never run)"
-gitops "${sync[@]}"
+gitops "${sync[@]}" --cluster demo
 
 step "same commit again: nothing to do"
-gitops "${sync[@]}"
+gitops "${sync[@]}" --cluster demo
 
 step "new release: image 1.0.0 -> 1.1.0, replicas 2 -> 3"
 sed -i 's#django-app:1.0.0#django-app:1.1.0#; s#^  replicas: 2#  replicas: 3#' "$repo/django/deployment.yaml"
 commit "Release 1.1.0 with three replicas"
 gitops diff "${sync[@]:1}" || true
-gitops "${sync[@]}"
+gitops "${sync[@]}" --cluster demo
 
 step "remove the NetworkPolicy from git and sync with --prune"
 rm "$repo/django/networkpolicy.yaml"
 commit "Drop the NetworkPolicy"
-gitops "${sync[@]}" --prune
+gitops "${sync[@]}" --cluster demo --prune
 
 step "the set, as kubectl sees it (ApplySet labels)"
 id=$("$kubectl" get configmap gitops-django -n default -o jsonpath='{.metadata.labels.applyset\.kubernetes\.io/id}')
