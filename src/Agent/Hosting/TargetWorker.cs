@@ -118,7 +118,7 @@ internal sealed partial class TargetWorker(
         LogPass(logger, target.Name, revision.CommitSha, result.Phase, result.Health, result.Message);
         foreach (var o in result.Objects.Where(o => o.Action != SyncAction.Unchanged))
         {
-            LogObject(logger, target.Name, revision.CommitSha, o.Key, o.Action, o.Message);
+            LogObject(logger, target.Name, revision.CommitSha, o.Key, o.Action, o.Message ?? string.Empty);
         }
 
         ReturnMemory();
@@ -211,7 +211,7 @@ internal sealed partial class TargetWorker(
     private static partial void LogPass(ILogger logger, string target, string revision, SyncPhase phase, GitOps.Diff.Health.HealthStatus health, string summary);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "{Target} at {Revision}: {Object} {Action} {Detail}")]
-    private static partial void LogObject(ILogger logger, string target, string revision, GitOps.Diff.Identity.ResourceKey @object, SyncAction action, string? detail);
+    private static partial void LogObject(ILogger logger, string target, string revision, GitOps.Diff.Identity.ResourceKey @object, SyncAction action, string detail);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "status note for {Target} at {Revision} not written: {Error}")]
     private static partial void LogNoteError(ILogger logger, string target, string revision, string error);
