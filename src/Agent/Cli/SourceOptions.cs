@@ -41,9 +41,11 @@ internal sealed class SourceOptions
 
     public Option<bool> Stats { get; } = new("--stats") { Description = "Print the API requests the pass made (by verb) to stderr" };
 
+    public Option<int> Parallelism { get; } = new("--parallelism") { Description = "Requests in flight at once within a stage", DefaultValueFactory = _ => new SyncEngineOptions().Parallelism };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats })
+        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism })
         {
             command.Options.Add(option);
         }

@@ -54,7 +54,7 @@ internal static class SyncCommand
         try
         {
             using var api = KubeApi.Connect(parse.GetValue(o.Kubeconfig), parse.GetValue(o.Context));
-            var engine = new SyncEngine(api, new SyncEngineOptions(), TimeProvider.System);
+            var engine = new SyncEngine(api, new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64) }, TimeProvider.System);
             var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
             var request = new SyncRequest(o.SyncTargetOf(parse), revision.CommitSha, files) { DryRun = dryRun, Timeout = wait };
             await (status?.WriteAsync(revision.CommitSha, null, ct) ?? Task.CompletedTask);
