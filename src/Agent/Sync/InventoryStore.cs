@@ -29,7 +29,10 @@ internal sealed class InventoryStore(KubeApi api, ILiveSource live)
         var id = IdOf(target);
         if (written.TryGetValue(target.Name, out var mine))
         {
-            return mine; // we are the only writer of our parent; a watch may not have caught up yet
+            // Within a term of leadership the agent is the parent's only writer, and its watch may not
+            // have caught up with its own write. (A CLI sync of the same target meanwhile is not seen
+            // until the next term; what that can cost is a dry-run or a prune found "already gone".)
+            return mine;
         }
 
         var parent = await live.GetAsync(ConfigMaps, target.InventoryNamespace, ParentName(target), $"{IdLabel}={id}", ct);

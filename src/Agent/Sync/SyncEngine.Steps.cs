@@ -112,31 +112,47 @@ internal sealed partial class SyncEngine
 
     private static int StageOf(PlannedObject p) => Diff.Order.ApplyOrder.Stage(p.Key.GroupKind);
 
-    private async Task WriteInventoryAsync(Pass pass, bool includeOld, CancellationToken ct, IReadOnlySet<ResourceKey>? kept = null)
-    {
-        var members = new Dictionary<ResourceKey, InventoryMember>();
-        foreach (var (key, old) in pass.Inventory.Members.Where(m => includeOld || (kept?.Contains(m.Key) ?? false)))
-        {
-            members[key] = old;
-        }
+    /// <summary>
+    /// Before applying: the old members plus everything about to be applied, still at the old
+    /// revision, so a pass that dies half-way cannot orphan objects it created.
+    /// </summary>
+    private Task RecordIntentAsync(Pass pass, CancellationToken ct) =>
+        WriteInventoryAsync(pass, pass.Inventory.Members.Values, pass.Inventory.Revision, ct);
 
+    /// <summary>After pruning: this revision's objects, plus the old members prune kept, at this revision.</summary>
+    private Task RecordOutcomeAsync(Pass pass, IReadOnlySet<ResourceKey> kept, CancellationToken ct) =>
+        WriteInventoryAsync(pass, pass.Inventory.Members.Values.Where(m => kept.Contains(m.Key)), pass.Request.Revision, ct);
+
+    /// <summary>Writes the parent only when members or revision changed: a no-op pass writes nothing.</summary>
+    private async Task WriteInventoryAsync(Pass pass, IEnumerable<InventoryMember> carried, string? revision, CancellationToken ct)
+    {
+        var members = carried.ToDictionary(m => m.Key);
         foreach (var p in pass.Objects)
         {
-            // No hashes for Secrets: the inventory is readable by anyone who reads ConfigMaps, and an
-            // unsalted hash of a Secret is a dictionary attack away from its value.
-            var old = pass.Inventory.Members.GetValueOrDefault(p.Key);
-            members[p.Key] = p.Error is null && p.OwnedHash is not null && !SecretMasker.IsSecret(p.Key.Group, p.Key.Kind)
-                ? new InventoryMember(p.Key, p.Desired.ApiVersion, p.AppliedHash, p.OwnedHash)
-                : (old is null || SecretMasker.IsSecret(p.Key.Group, p.Key.Kind) ? new InventoryMember(p.Key, p.Desired.ApiVersion, "-", "-") : old);
+            members[p.Key] = MemberOf(p, pass.Inventory.Members.GetValueOrDefault(p.Key));
         }
 
-        var revision = includeOld ? pass.Inventory.Revision : pass.Request.Revision;
         var next = pass.Inventory with { Revision = revision, Members = members };
         if (next.SerializeMembers() != pass.Inventory.SerializeMembers() || next.Revision != pass.Inventory.Revision)
         {
             await inventories.WriteAsync(pass.Request.Target, next, ct);
             pass.Inventory = next;
         }
+    }
+
+    private static InventoryMember MemberOf(PlannedObject p, InventoryMember? old)
+    {
+        var unknown = new InventoryMember(p.Key, p.Desired.ApiVersion, "-", "-");
+        if (SecretMasker.IsSecret(p.Key.Group, p.Key.Kind))
+        {
+            // No hashes for Secrets: the inventory is readable by anyone who reads ConfigMaps, and an
+            // unsalted hash of a Secret is a dictionary attack away from its value.
+            return unknown;
+        }
+
+        return p.Error is null && p.OwnedHash is not null
+            ? new InventoryMember(p.Key, p.Desired.ApiVersion, p.AppliedHash, p.OwnedHash)
+            : old ?? unknown; // failed: keep what we knew, so it stays tracked for prune
     }
 
     private async Task<SyncResult> FinishAsync(Pass pass, PruneContext prune, CancellationToken ct)
@@ -151,7 +167,7 @@ internal sealed partial class SyncEngine
         var pruned = await pruner.PruneAsync(decisions, prune.Candidates, prune.Live, pass.Request.DryRun, pass.Redactor, ct);
         if (!pass.Request.DryRun)
         {
-            await WriteInventoryAsync(pass, includeOld: false, ct, pruned.Kept);
+            await RecordOutcomeAsync(pass, pruned.Kept, ct);
         }
 
         var health = await healthWaiter.AssessAsync(pass.Objects, pass.Request.DryRun ? null : pass.Request.Timeout, ct);

@@ -90,7 +90,7 @@ internal sealed partial class SyncEngine
             return await FinishAsync(pass, prune, ct);
         }
 
-        await WriteInventoryAsync(pass, includeOld: true, ct);
+        await RecordIntentAsync(pass, ct);
         var stages = ApplyOrder.Stages(pass.Objects, p => p.Key);
         foreach (var stage in stages)
         {
@@ -103,7 +103,7 @@ internal sealed partial class SyncEngine
             await applier.WaitEstablishedAsync(stage, ct);
             if (pass.Rejected("failed to apply; later stages were not applied") is { } applyFailed)
             {
-                await WriteInventoryAsync(pass, includeOld: true, ct);
+                await RecordIntentAsync(pass, ct);
                 return applyFailed;
             }
         }

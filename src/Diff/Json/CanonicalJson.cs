@@ -12,7 +12,11 @@ namespace GitOps.Diff.Json;
 /// </summary>
 public static class CanonicalJson
 {
-    public static string Hash(JsonNode? node)
+    public static string Hash(JsonNode? node) => Convert.ToHexStringLower(SHA256.HashData(Utf8(node)).AsSpan(0, 16));
+
+    public static string Text(JsonNode? node) => Encoding.UTF8.GetString(Utf8(node));
+
+    private static byte[] Utf8(JsonNode? node)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -20,18 +24,7 @@ public static class CanonicalJson
             Write(writer, node);
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(stream.ToArray()).AsSpan(0, 16));
-    }
-
-    public static string Text(JsonNode? node)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            Write(writer, node);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return stream.ToArray();
     }
 
     private static void Write(Utf8JsonWriter writer, JsonNode? node)

@@ -16,6 +16,7 @@ public static class SecretMasker
 
     public static bool IsSecret(string group, string kind) => group.Length == 0 && kind == "Secret";
 
+    /// <summary>The same test on a manifest: core group (apiVersion <c>v1</c>), kind Secret.</summary>
     public static bool IsSecret(JsonObject obj) =>
         obj["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) && kind == "Secret"
         && obj["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var api) && api == "v1";
