@@ -64,7 +64,7 @@ internal sealed class SourceOptions
     public SyncTarget SyncTargetOf(ParseResult parse)
     {
         var path = parse.GetValue(Path)!.Trim('/');
-        var source = SourceOf(parse.GetValue(Repo)!, path);
+        var source = TargetSource.Of(parse.GetValue(Repo)!, path);
         var fallback = path is "" or "." ? System.IO.Path.GetFileNameWithoutExtension(parse.GetValue(Repo)!.TrimEnd('/')) : System.IO.Path.GetFileName(path);
         return new SyncTarget(
             parse.GetValue(Target) ?? $"{Sanitize(fallback)}-{ShortHash(source)}",
@@ -76,15 +76,6 @@ internal sealed class SourceOptions
         {
             Source = source,
         };
-    }
-
-    /// <summary>Repository (credentials removed, local paths made absolute) and path: what a target syncs.</summary>
-    public static string SourceOf(string repository, string path)
-    {
-        var repo = repository.Contains("://", StringComparison.Ordinal) || repository.Contains('@', StringComparison.Ordinal)
-            ? UrlRedactor.Redact(repository)
-            : System.IO.Path.GetFullPath(repository);
-        return $"{repo.TrimEnd('/')}#{(path is "" ? "." : path)}";
     }
 
     /// <summary>Without --target, the name carries a hash of the source: two repositories never share a set by accident.</summary>

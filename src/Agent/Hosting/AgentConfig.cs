@@ -29,6 +29,12 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
 {
     public int Port { get; init; } = 8080;
 
+    /// <summary>The address the HTTP endpoints listen on; null listens on every interface.</summary>
+    public string? BindAddress { get; init; }
+
+    /// <summary>Scheduling of every target's passes (backoff, resync, trigger settling).</summary>
+    public WorkerOptions Worker { get; init; } = new();
+
     public string CacheDir { get; init; } = "/var/cache/gitops";
 
     /// <summary>Lease name for leader election among replicas.</summary>
@@ -57,11 +63,15 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
 
     public GitCredentials? Credentials { get; init; }
 
+    /// <summary>Fields neither compared nor put back (Argo CD's <c>ignoreDifferences</c> shape).</summary>
+    public IReadOnlyList<GitOps.Diff.Drift.IgnoreRule> IgnoreDifferences { get; init; } = [];
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
         new(Name, inventoryNamespace, DefaultNamespace, Prune, AllowEmpty, PruneProtectedKinds)
         {
-            Source = Cli.SourceOptions.SourceOf(Repository, Path.Trim('/')),
+            Source = TargetSource.Of(Repository, Path.Trim('/')),
+            Ignore = IgnoreDifferences,
         };
 }

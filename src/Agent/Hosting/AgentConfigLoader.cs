@@ -87,7 +87,7 @@ internal static partial class AgentConfigLoader
     {
         try
         {
-            return Str(t, key) is { } text ? Cli.Duration.Parse(text) : null;
+            return Str(t, key) is { } text ? GitOps.Agent.Duration.Parse(text) : null;
         }
         catch (FormatException ex)
         {

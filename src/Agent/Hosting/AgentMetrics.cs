@@ -40,6 +40,10 @@ internal sealed class AgentMetrics(Kube.KubeApi api)
 
     public void SetLeader(bool leading) => series["gitops_leader"] = leading ? 1 : 0;
 
+    /// <summary>Whether a dependency answers: <c>apiserver</c> (target null) or a target's <c>git</c> repository.</summary>
+    public void SetReachable(string dependency, string? target, bool reachable) =>
+        series[target is null ? $"gitops_reachable{{dependency=\"{dependency}\"}}" : $"gitops_reachable{{dependency=\"{dependency}\",target=\"{target}\"}}"] = reachable ? 1 : 0;
+
     public string Render()
     {
         var sb = new StringBuilder();

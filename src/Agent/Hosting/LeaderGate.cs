@@ -50,7 +50,7 @@ internal sealed partial class LeaderGate(
             metrics.SetLeader(false);
             leading?.Cancel();
         };
-        elector.OnError += ex => readiness.NotReady(ex.Message);
+        elector.OnError += ex => readiness.Report("apiserver", ex.Message);
         readiness.MarkReady();
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -62,19 +62,3 @@ internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metr
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "serving /healthz, /readyz and /metrics on port {Port}")]
     private static partial void LogListening(ILogger logger, int port);
 }
-
-/// <summary>
-/// Ready once the configuration loaded and leader election started: a follower replica is ready
-/// too (it is a hot standby). Later outages do not make it unready; the agent keeps its last
-/// state and reports through notes, metrics and logs instead of being restarted.
-/// </summary>
-internal sealed class AgentReadiness
-{
-    public bool Ready { get; private set; }
-
-    public string Reason { get; private set; } = "starting";
-
-    public void MarkReady() => (Ready, Reason) = (true, "ok");
-
-    public void NotReady(string reason) => Reason = Ready ? Reason : reason;
-}

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace GitOps.Agent.Cli;
+namespace GitOps.Agent;
 
 /// <summary>Durations as Kubernetes users write them: <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>500ms</c>.</summary>
 internal static partial class Duration
