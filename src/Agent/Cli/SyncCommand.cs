@@ -14,14 +14,14 @@ internal static class SyncCommand
         var source = new SourceOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan only: print what would change, write nothing" };
         var timeout = new Option<string?>("--timeout") { Description = "Wait this long for every object to be Healthy (e.g. 2m)" };
-        var noStatus = new Option<bool>("--no-status") { Description = "Do not write the status note on the commit" };
+        var noStatus = new Option<bool>("--no-status") { Description = "Do not write the status note (nor Events) for the commit" };
         var cluster = new Option<string>("--cluster") { Description = "Cluster name in the status note", DefaultValueFactory = _ => "default" };
         var command = new Command("sync", "One reconcile pass: make the cluster equal to the commit") { dryRun, timeout, noStatus, cluster };
         source.AddTo(command);
         command.SetAction((parse, ct) =>
         {
-            var status = parse.GetValue(noStatus) || parse.GetValue(dryRun) ? null : new StatusNotes(source, parse, parse.GetValue(cluster)!);
-            return RunAsync(parse, source, parse.GetValue(dryRun), parse.GetValue(timeout), isDiff: false, ct, status);
+            var report = parse.GetValue(noStatus) || parse.GetValue(dryRun) ? null : parse.GetValue(cluster);
+            return RunAsync(parse, source, parse.GetValue(dryRun), parse.GetValue(timeout), isDiff: false, report, ct);
         });
         return command;
     }
@@ -31,52 +31,69 @@ internal static class SyncCommand
         var source = new SourceOptions();
         var command = new Command("diff", "What sync would change (Secret values masked); exit 1 when there is drift");
         source.AddTo(command);
-        command.SetAction((parse, ct) => RunAsync(parse, source, dryRun: true, timeout: null, isDiff: true, ct));
+        command.SetAction((parse, ct) => RunAsync(parse, source, dryRun: true, timeout: null, isDiff: true, reportAs: null, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(
-        ParseResult parse, SourceOptions o, bool dryRun, string? timeout, bool isDiff, CancellationToken ct, StatusNotes? status = null)
+    /// <param name="reportAs">The cluster name to write the commit's status under; null writes no status.</param>
+    private static async Task<int> RunAsync(ParseResult parse, SourceOptions o, bool dryRun, string? timeout, bool isDiff, string? reportAs, CancellationToken ct)
     {
-        TimeSpan? wait;
-        SourceRevision revision;
+        PassRequest request;
         try
         {
-            wait = timeout is null ? null : Duration.Parse(timeout);
-            var git = new GitSource(Path.Combine(parse.GetValue(o.CacheDir)!, "repos"));
-            revision = await git.GetRevisionAsync(o.Spec(parse), parse.GetValue(o.Revision), ct);
+            request = new PassRequest(o.SyncTargetOf(parse), o.Spec(parse))
+            {
+                Revision = parse.GetValue(o.Revision),
+                DryRun = dryRun,
+                Timeout = timeout is null ? null : Duration.Parse(timeout),
+            };
         }
-        catch (Exception ex) when (ex is GitSourceException or FormatException)
+        catch (Exception ex) when (ex is FormatException or ManifestException or IOException)
         {
             return CliOutput.Error(ex.Message, 2);
         }
 
+        KubeApi api;
         try
         {
-            using var api = KubeApi.Connect(parse.GetValue(o.Kubeconfig), parse.GetValue(o.Context));
-            var engine = new SyncEngine(api, new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64) }, TimeProvider.System);
-            var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
-            var request = new SyncRequest(o.SyncTargetOf(parse), revision.CommitSha, files) { DryRun = dryRun, Timeout = wait };
-            await (status?.WriteAsync(revision.CommitSha, null, ct) ?? Task.CompletedTask);
-            var result = await engine.RunAsync(request, ct);
-            ReportWriter.Write(result, parse.GetValue(o.Output)!, Console.Out);
-            await (status?.WriteAsync(revision.CommitSha, result, ct) ?? Task.CompletedTask);
+            api = KubeApi.Connect(parse.GetValue(o.Kubeconfig), parse.GetValue(o.Context));
+        }
+        catch (k8s.Exceptions.KubeConfigException ex)
+        {
+            return CliOutput.Error($"no cluster to talk to: {ex.Message} (set --kubeconfig or KUBECONFIG)", 2);
+        }
+
+        using (api)
+        {
+            var outcome = await Runner(parse, o, api, reportAs).RunAsync(request, ct);
+            if (outcome.Source is null)
+            {
+                return CliOutput.Error(outcome.Result.Message, 2); // a source error: no such branch, path, a symlink, a budget
+            }
+
+            ReportWriter.Write(outcome.Result, parse.GetValue(o.Output)!, Console.Out);
             if (parse.GetValue(o.Stats))
             {
                 var counts = api.Requests.Snapshot().OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"\"{r.Key}\":{r.Value}");
                 Console.Error.WriteLine($"api-requests: {{{string.Join(',', counts)}}} total={api.Requests.Total} writes={api.Requests.Writes}");
             }
 
-            return ExitCode(result, isDiff);
+            return ExitCode(outcome.Result, isDiff);
         }
-        catch (HttpRequestException ex)
-        {
-            return CliOutput.Error($"cannot reach the API server: {ex.Message}", 1);
-        }
-        catch (k8s.Exceptions.KubeConfigException ex)
-        {
-            return CliOutput.Error($"no cluster to talk to: {ex.Message} (set --kubeconfig or KUBECONFIG)", 2);
-        }
+    }
+
+    /// <summary>The same runner as the agent's, with the note and Events as its sinks (none for a dry run).</summary>
+    private static PassRunner Runner(ParseResult parse, SourceOptions o, KubeApi api, string? reportAs)
+    {
+        var repos = Path.Combine(parse.GetValue(o.CacheDir)!, "repos");
+        var engine = new SyncEngine(api, new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64) }, TimeProvider.System);
+        IPassReporter[] reporters = reportAs is null ? [] :
+        [
+            new NoteReporter(new GitNotesStatus(repos), reportAs, TimeProvider.System, WriteFence.None),
+            new EventReporter(api, TimeProvider.System),
+        ];
+        return new PassRunner(new GitSource(repos), engine, reporters, (reporter, ex) =>
+            Console.Error.WriteLine($"warning: {(reporter is NoteReporter ? "status note" : "Event")} not written: {UrlRedactor.Redact(ex.Message)}"));
     }
 
     private static int ExitCode(SyncResult result, bool isDiff) => result switch

@@ -38,7 +38,16 @@ public sealed partial class GitSource : IGitSource
                 try
                 {
                     var resolved = RevisionResolver.Resolve(repository, remote, wanted);
-                    var files = TreeReader.Read(resolved.Commit, spec.Path, options);
+                    IReadOnlyList<SourceFile> files;
+                    try
+                    {
+                        files = TreeReader.Read(resolved.Commit, spec.Path, options);
+                    }
+                    catch (GitSourceException ex)
+                    {
+                        throw new GitSourceException(ex.Message, ex) { CommitSha = resolved.Commit.Sha };
+                    }
+
                     LogRevision(logger, remote.Location.Url, wanted, resolved.Commit.Sha, files.Count, remote.Fetches);
                     return new SourceRevision(resolved.Commit.Sha, resolved.Reference, files, resolved.Commit.Message);
                 }
@@ -48,5 +57,11 @@ public sealed partial class GitSource : IGitSource
                 }
             },
             ct);
+    }
+
+    public Task<string?> HeadAsync(GitSourceSpec spec, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return cache.UseAsync(spec, (_, remote) => RevisionResolver.RemoteSha(remote.ListReferences(), spec.Reference), ct);
     }
 }

@@ -19,4 +19,7 @@ public sealed class GitSourceException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The commit the failure is about, when it was resolved before the failure (a symlink, a budget, a missing path).</summary>
+    public string? CommitSha { get; init; }
 }

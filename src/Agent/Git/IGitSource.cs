@@ -15,4 +15,12 @@ public interface IGitSource
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     Task<SourceRevision> GetRevisionAsync(GitSourceSpec spec, string? revision, CancellationToken ct);
+
+    /// <summary>
+    /// The commit <see cref="GitSourceSpec.Reference"/> points to on the remote right now (one
+    /// ls-remote, nothing fetched), or null when the remote has no such reference: the cheap way to
+    /// learn that a new commit is waiting.
+    /// </summary>
+    /// <exception cref="GitSourceException">The remote could not be reached or refused the credentials.</exception>
+    Task<string?> HeadAsync(GitSourceSpec spec, CancellationToken ct);
 }

@@ -53,6 +53,10 @@ internal static partial class RevisionResolver
         return new ResolvedRevision(PeelToCommit(repository, name, remote.Location), name);
     }
 
+    /// <summary>The SHA the remote ref <paramref name="wanted"/> points to (peeled for annotated tags), or null.</summary>
+    public static string? RemoteSha(IReadOnlyDictionary<string, RemoteRef> refs, string wanted) =>
+        FindRef(refs, wanted.Trim()) is { } name ? refs.GetValueOrDefault(name + "^{}")?.Sha ?? refs[name].Sha : null;
+
     /// <summary>The full name of the remote ref <paramref name="wanted"/> means: exact, then branch, then tag.</summary>
     private static string? FindRef(IReadOnlyDictionary<string, RemoteRef> refs, string wanted)
     {

@@ -1,5 +1,6 @@
 using GitOps.Agent.Git;
 using GitOps.Agent.Kube;
+using GitOps.Agent.Kube.Live;
 using GitOps.Agent.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,19 +29,46 @@ internal static class AgentHost
         s.AddSingleton(api);
         s.AddSingleton<AgentMetrics>();
         s.AddSingleton<AgentReadiness>();
+        s.AddSingleton(sp => new LeaseFence(LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism)));
         s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WatchCache>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(config.CacheDir, GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
         s.AddSingleton<ICommitStatusStore>(sp => new GitNotesStatus(config.CacheDir, GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>()));
-        s.AddSingleton<EventRecorder>();
-        s.AddSingleton<PassServices>();
+        s.AddSingleton(sp => new NoteReporter(sp.GetRequiredService<ICommitStatusStore>(), config.Cluster, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
+        s.AddSingleton<PassLogReporter>();
+        s.AddSingleton<ReporterFailures>();
+        s.AddSingleton<IPassExecutor>(sp => new PassRunner(
+            sp.GetRequiredService<IGitSource>(),
+            sp.GetRequiredService<SyncEngine>(),
+            [sp.GetRequiredService<NoteReporter>(), new EventReporter(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<PassLogReporter>()],
+            sp.GetRequiredService<ReporterFailures>().Failed));
+        s.AddSingleton(sp => new WorkerServices(
+            sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>()));
         foreach (var target in config.Targets)
         {
-            s.AddSingleton(sp => new TargetWorker(target, config, sp.GetRequiredService<PassServices>(), sp.GetRequiredService<ILogger<TargetWorker>>()));
+            s.AddSingleton(sp => new TargetWorker(target, config, sp.GetRequiredService<WorkerServices>(), sp.GetRequiredService<ILogger<TargetWorker>>()));
         }
 
+        s.AddSingleton(sp => Term(sp, config));
         s.AddHostedService<StatusServer>();
         s.AddHostedService<LeaderGate>();
         return builder.Build();
+    }
+
+    /// <summary>The terms of leadership: workers, what a new term forgets, and the watch events that wake workers.</summary>
+    private static AgentTerm Term(IServiceProvider sp, AgentConfig config)
+    {
+        var workers = sp.GetServices<TargetWorker>().ToList();
+        var byApplySet = workers.ToDictionary(w => w.ApplySetId);
+        sp.GetRequiredService<WatchCache>().Changed += id => byApplySet.GetValueOrDefault(id)?.Trigger();
+        var engine = sp.GetRequiredService<SyncEngine>();
+        var notes = sp.GetRequiredService<NoteReporter>();
+        var api = sp.GetRequiredService<KubeApi>();
+        api.Fence = sp.GetRequiredService<LeaseFence>(); // every write of this process is fenced by the Lease
+        return new AgentTerm(workers, sp.GetRequiredService<LeaseFence>(), () =>
+        {
+            engine.ForgetInventories();
+            notes.Forget();
+        });
     }
 }

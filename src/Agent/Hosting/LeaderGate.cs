@@ -6,89 +6,103 @@ using Microsoft.Extensions.Logging;
 namespace GitOps.Agent.Hosting;
 
 /// <summary>
-/// Runs the target workers only while this replica holds the Lease. Leadership lost cancels the
-/// token the workers' passes run under, so a pass in flight stops writing at its next request;
-/// another replica takes over within the lease duration. The Lease is not released on shutdown
-/// (KubernetesClient's elector does not), so a successor waits at most one lease duration.
+/// Runs the target workers only while this replica holds the Lease, and survives the control
+/// plane: any failure of leader election (the API server restarting, a network cut) ends the
+/// term, never the process; the gate backs off and campaigns again. Writes are fenced
+/// (<see cref="LeaseFence"/>), so a replica that was paused past its renew deadline writes
+/// nothing before it has won a new term. The Lease is not released on shutdown (KubernetesClient's
+/// elector does not), so a successor waits at most one lease duration.
 /// </summary>
 internal sealed partial class LeaderGate(
     AgentConfig config,
     Kube.KubeApi api,
-    Kube.WatchCache cache,
-    Sync.SyncEngine engine,
-    IEnumerable<TargetWorker> workers,
+    LeaseFence fence,
+    AgentTerm term,
     AgentMetrics metrics,
     AgentReadiness readiness,
+    TimeProvider clock,
     ILogger<LeaderGate> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var identity = config.Identity;
-        var lease = new LeaseLock(api.Client, config.Namespace, config.LeaseName, identity);
-        using var elector = new LeaderElector(new LeaderElectionConfig(lease)
-        {
-            LeaseDuration = config.LeaseDuration,
-            RenewDeadline = config.LeaseDuration * 2 / 3,
-            RetryPeriod = config.LeaseDuration / 7,
-        });
-        var byApplySet = workers.ToDictionary(w => w.ApplySetId);
-        cache.Changed += id => byApplySet.GetValueOrDefault(id)?.Trigger();
-        CancellationTokenSource? leading = null;
-        Task work = Task.CompletedTask;
-        elector.OnStartedLeading += () =>
-        {
-            LogLeading(logger, identity);
-            metrics.SetLeader(true);
-            engine.ForgetInventories();
-            leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            work = Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(leading.Token), CancellationToken.None)));
-        };
-        elector.OnStoppedLeading += () =>
-        {
-            LogLost(logger, identity);
-            metrics.SetLeader(false);
-            leading?.Cancel();
-        };
-        elector.OnError += ex => readiness.Report("apiserver", ex.Message);
+        metrics.SetLeader(false); // followers export it too
         readiness.MarkReady();
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await elector.RunUntilLeadershipLostAsync(stoppingToken);
+                await CampaignAsync(stoppingToken);
+                failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
+            catch (Exception ex)
+            {
+                failures++;
+                LogElectionFailed(logger, config.Identity, ex.GetType().Name, ex.Message);
+            }
+            finally
+            {
+                await EndTermAsync();
+            }
 
-            leading?.Cancel();
-            await StoppedAsync(work);
-            leading?.Dispose();
-            leading = null;
+            try
+            {
+                await Task.Delay(Backoff(failures), clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
-
-        leading?.Cancel();
-        await StoppedAsync(work);
     }
 
-    /// <summary>Workers end by cancellation when leadership or the process ends; that is not an error.</summary>
-    private static async Task StoppedAsync(Task work)
+    private async Task CampaignAsync(CancellationToken stoppingToken)
     {
-        try
+        var inner = new LeaseLock(api.Client, config.Namespace, config.LeaseName, config.Identity);
+        var fenced = new FencedLock(inner, fence, clock, ReportReachable);
+        using var elector = new LeaderElector(new LeaderElectionConfig(fenced)
         {
-            await work;
-        }
-        catch (OperationCanceledException)
+            LeaseDuration = config.LeaseDuration,
+            RenewDeadline = RenewDeadline(config.LeaseDuration),
+            RetryPeriod = config.LeaseDuration / 7,
+        });
+        elector.OnStartedLeading += () =>
         {
-            // expected
-        }
+            LogLeading(logger, config.Identity);
+            metrics.SetLeader(true);
+            term.Begin(stoppingToken);
+        };
+        elector.OnStoppedLeading += () =>
+        {
+            LogLost(logger, config.Identity);
+            metrics.SetLeader(false);
+            fence.Revoke();
+        };
+        elector.OnError += ex => LogElectionError(logger, config.Identity, ex.Message);
+        await elector.RunUntilLeadershipLostAsync(stoppingToken);
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "{Identity} is the leader: syncing")]
-    private static partial void LogLeading(ILogger logger, string identity);
+    /// <summary>The renew deadline: a leader that could not renew for this long stops writing, well before others may take over.</summary>
+    public static TimeSpan RenewDeadline(TimeSpan leaseDuration) => leaseDuration * 2 / 3;
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "{Identity} lost leadership: passes stop writing")]
-    private static partial void LogLost(ILogger logger, string identity);
+    private async Task EndTermAsync()
+    {
+        metrics.SetLeader(false);
+        fence.Revoke();
+        await term.EndAsync();
+    }
+
+    private void ReportReachable(Exception? error)
+    {
+        readiness.Report("apiserver", error is null ? null : $"cannot reach the API server: {error.Message}");
+        metrics.SetReachable("apiserver", null, error is null);
+    }
+
+    private TimeSpan Backoff(int failures) =>
+        failures == 0 ? config.LeaseDuration / 7 : TimeSpan.FromTicks(Math.Min(config.Worker.BackoffMax.Ticks, config.Worker.BackoffInitial.Ticks << Math.Min(failures - 1, 20)));
 }

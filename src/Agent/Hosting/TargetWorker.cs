@@ -2,244 +2,253 @@ using System.Diagnostics;
 using GitOps.Agent.Git;
 using GitOps.Agent.Kube;
 using GitOps.Agent.Sync;
-using GitOps.Diff.Drift;
-using GitOps.Diff.Render;
 using Microsoft.Extensions.Logging;
 
 namespace GitOps.Agent.Hosting;
 
-/// <summary>
-/// The loop of one target: a pass every interval (with jitter, so replicas of many agents do not
-/// hit a git server in step), exponential backoff after errors, passes never overlapping. A
-/// pass that cannot reach git or the API server keeps the cluster as it is, reports, and is
-/// retried; nothing here needs a restart to recover.
-/// </summary>
-internal sealed partial class TargetWorker(
-    TargetConfig target, AgentConfig config, PassServices services, ILogger<TargetWorker> logger)
+/// <summary>What every worker uses.</summary>
+internal sealed record WorkerServices(IPassExecutor Passes, IGitSource Git, AgentMetrics Metrics, AgentReadiness Readiness, TimeProvider Clock)
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan TriggerSettle = TimeSpan.FromMilliseconds(500);
+    /// <summary>A number in [0, 1) for jitter; injectable so schedules are testable.</summary>
+    public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
+}
 
-    /// <summary>A full pass at least this often, even when no watch event said anything moved.</summary>
-    private static readonly TimeSpan ResyncPeriod = TimeSpan.FromMinutes(10);
+/// <summary>
+/// When one target's passes run, and why: every interval (with jitter), at once when a watch
+/// event says a member changed or a new commit is announced, with backoff after failures, and
+/// at least every resync period. A new commit cuts a backoff or a health wait short. While git
+/// is unreachable, drift is still corrected from the last commit read. Passes never overlap;
+/// nothing here needs a restart to recover.
+/// </summary>
+internal sealed partial class TargetWorker(TargetConfig target, AgentConfig config, WorkerServices services, ILogger<TargetWorker> logger)
+{
+    private readonly WorkerOptions options = config.Worker;
+    private readonly SyncTarget syncTarget = target.SyncTarget(config.Namespace);
     private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Outcome? last;
+    private TaskCompletionSource announcement = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool dirty = true;
-    private DateTimeOffset lastPass;
+    private string? lastHead;
     private SourceRevision? lastSource;
-    private DateTimeOffset lastGitCheck;
-    private bool woken;
+    private SyncResult? last;
+    private DateTimeOffset lastPass;
 
     public string Name => target.Name;
 
     /// <summary>The ApplySet this worker's target owns; watch events of its members wake it.</summary>
-    public string ApplySetId => InventoryStore.IdOf(target.SyncTarget(config.Namespace));
+    public string ApplySetId => InventoryStore.IdOf(syncTarget);
 
-    /// <summary>Asks for a pass now (a watched object changed) instead of at the next interval.</summary>
+    /// <summary>Asks for a pass now (a watched member changed) instead of at the next interval.</summary>
     public void Trigger()
     {
         dirty = true;
         wake.TrySetResult();
     }
 
+    /// <summary>A new commit is announced (a webhook): cut any wait short and look at git now.</summary>
+    public void Announce()
+    {
+        announcement.TrySetResult();
+        Trigger();
+    }
+
     public async Task RunAsync(CancellationToken leading)
     {
         // A new term of leadership starts from scratch: another replica may have synced meanwhile.
-        (last, dirty) = (null, true);
+        (last, lastSource, dirty) = (null, null, true);
         var failures = 0;
         while (!leading.IsCancellationRequested)
         {
             var ok = await PassSafelyAsync(leading);
             failures = ok ? 0 : failures + 1;
-            await WaitAsync(ok ? Jitter(target.Interval) : Backoff(failures), leading);
+            await WaitAsync(ok ? Jitter(target.Interval) : Backoff(failures), backingOff: !ok, leading);
         }
     }
 
-    private async Task<bool> PassSafelyAsync(CancellationToken ct)
+    /// <summary>One scheduling step: returns false when it failed and the next one backs off.</summary>
+    internal async Task<bool> PassSafelyAsync(CancellationToken ct)
     {
         try
         {
-            return await PassAsync(ct);
+            return await StepAsync(ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return true; // leadership lost or shutting down: stop writing, quietly
+            return true; // leadership lost or shutting down: stop, quietly
+        }
+        catch (FenceLostException ex)
+        {
+            LogFenced(logger, target.Name, ex.Message);
+            return true; // the term ends; the gate campaigns again
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Whatever failed, this target's loop must live on: log, count, back off, retry.
-            dirty = true; // the next attempt is a full pass
-            services.Metrics.RecordError(target.Name, ex switch
-            {
-                HttpRequestException or KubeApiException or TaskCanceledException => "cluster",
-                GitSourceException or LibGit2Sharp.LibGit2SharpException => "source",
-                _ => "internal",
-            });
+            dirty = true;
+            services.Metrics.RecordError(target.Name, "internal");
             LogPassError(logger, target.Name, ex.GetType().Name, UrlRedactor.Redact(ex.Message));
             return false;
         }
     }
 
-    private async Task<bool> PassAsync(CancellationToken ct)
+    private async Task<bool> StepAsync(CancellationToken ct)
     {
-        var started = Stopwatch.GetTimestamp();
-        var revision = await RevisionAsync(ct);
-        using var scope = logger.BeginScope(new PassScope(target.Name, revision.CommitSha));
-        if (!NeedsPass(revision.CommitSha))
+        var announced = announcement.Task.IsCompleted;
+        if (announced)
         {
-            return true; // same commit, synced, and no watch event since: nothing to render or ask
+            announcement = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
+        var (head, gitError) = await HeadAsync(ct);
+        ReportGit(gitError);
+        lastHead = head ?? lastHead;
+        if (head is null && lastSource is null)
+        {
+            // Nothing to sync from yet: the pass itself reports why (no such branch, git down) in an Event.
+            return await PassAsync(new PassRequest(syncTarget, target.Source), ct) && gitError is null;
+        }
+
+        var commit = head ?? lastSource!.CommitSha;
+        if (!NeedsPass(commit))
+        {
+            return gitError is null; // same commit, synced, nothing moved: no render, no request
+        }
+
+        var known = lastSource?.CommitSha == commit && (gitError is not null || !announced) ? lastSource : null;
+        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout }, ct);
+        return ok && gitError is null;
+    }
+
+    private async Task<(string? Head, string? Error)> HeadAsync(CancellationToken ct)
+    {
+        try
+        {
+            return (await services.Git.HeadAsync(target.Source, ct), null);
+        }
+        catch (GitSourceException ex)
+        {
+            services.Metrics.RecordError(target.Name, "source");
+            return (null, UrlRedactor.Redact(ex.Message));
+        }
+    }
+
+    private void ReportGit(string? error)
+    {
+        services.Metrics.SetReachable("git", target.Name, error is null);
+        services.Readiness.Report($"git/{target.Name}", error is null ? null : $"cannot reach the repository (drift is still corrected from the last commit read): {error}");
+        if (error is not null)
+        {
+            LogGitDown(logger, target.Name, error);
+        }
+    }
+
+    private bool NeedsPass(string commit) =>
+        dirty || last is null || last.Revision != commit || last.Phase != SyncPhase.Synced
+        || services.Clock.GetUtcNow() - lastPass >= options.ResyncPeriod;
+
+    private async Task<bool> PassAsync(PassRequest request, CancellationToken ct)
+    {
         dirty = false; // events during this pass mark it again
         lastPass = services.Clock.GetUtcNow();
-        var syncTarget = target.SyncTarget(config.Namespace);
-        if (last?.Revision != revision.CommitSha)
-        {
-            await TryWriteNoteAsync(revision.CommitSha, Entry(SyncPhaseText.Progressing, "Unknown", "sync started", new Dictionary<string, int>()), ct);
-        }
-
-        var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
-        SyncResult result;
+        var started = services.Clock.GetTimestamp();
+        using var preempt = new CancellationTokenSource();
+        using var passDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var watcher = request.Timeout is null ? Task.CompletedTask : WatchForNewCommitAsync(request, preempt, passDone.Token);
+        PassOutcome outcome;
         try
         {
-            result = await services.Engine.RunAsync(new SyncRequest(syncTarget, revision.CommitSha, files) { Timeout = target.Timeout }, ct);
+            outcome = await services.Passes.RunAsync(request with { Preempt = preempt.Token }, ct);
         }
-        catch (HttpRequestException ex)
+        finally
         {
-            // The API server is unreachable: nothing was judged, the cluster keeps its state; say so on the commit.
-            services.Metrics.RecordError(target.Name, "cluster");
-            result = new SyncResult(revision.CommitSha, target.Name, SyncPhase.Failed, Diff.Health.HealthStatus.Unknown, $"cannot reach the API server: {ex.Message}", []);
+            await passDone.CancelAsync();
+            await watcher;
         }
 
-        ct.ThrowIfCancellationRequested(); // a pass that lost leadership reports nothing
-        services.Metrics.RecordPass(target.Name, result, Stopwatch.GetElapsedTime(started));
-        await ReportAsync(revision.CommitSha, result, ct); // the note first: it is the contract, events are extra
-        await services.Events.RecordAsync(syncTarget, result, ct);
-        LogPass(logger, target.Name, revision.CommitSha, result.Phase, result.Health, result.Message);
-        foreach (var o in result.Objects.Where(o => o.Action != SyncAction.Unchanged))
+        ct.ThrowIfCancellationRequested(); // a pass that lost leadership tells nothing more
+        lastSource = outcome.Source ?? lastSource;
+        last = outcome.Result;
+        services.Metrics.RecordPass(target.Name, outcome.Result, services.Clock.GetElapsedTime(started));
+        if (outcome.Result.Phase != SyncPhase.Synced)
         {
-            LogObject(logger, target.Name, revision.CommitSha, o.Key, o.Action, o.Message ?? string.Empty);
+            dirty = true; // the next attempt is a full pass
         }
 
-        ReturnMemory();
-        return result.Phase == SyncPhase.Synced;
+        return outcome.Result.Phase == SyncPhase.Synced;
     }
 
-    /// <summary>
-    /// A pass builds every desired and live object of its target, then the agent idles. Giving
-    /// that memory back right away keeps an agent at rest small (a 5,000-object target would
-    /// otherwise sit on the peak of its last pass until the next gen-2 collection).
-    /// </summary>
-    private static void ReturnMemory() =>
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-
-    /// <summary>A pass woken by a watch event reuses the commit checked less than an interval ago: no git request.</summary>
-    private async Task<SourceRevision> RevisionAsync(CancellationToken ct)
+    /// <summary>During a health wait, looks at git every interval; a new commit preempts the wait.</summary>
+    private async Task WatchForNewCommitAsync(PassRequest request, CancellationTokenSource preempt, CancellationToken passDone)
     {
-        var now = services.Clock.GetUtcNow();
-        if (woken && lastSource is not null && now - lastGitCheck < target.Interval)
-        {
-            return lastSource;
-        }
-
-        lastSource = await services.Git.GetRevisionAsync(target.Source, null, ct);
-        lastGitCheck = now;
-        return lastSource;
-    }
-
-    private bool NeedsPass(string revision) =>
-        dirty || last is null || last.Revision != revision || last.Phase != SyncPhase.Synced
-        || services.Clock.GetUtcNow() - lastPass > ResyncPeriod;
-
-    /// <summary>A note when the revision or its outcome changes; a steady state writes nothing to git.</summary>
-    private async Task ReportAsync(string revision, SyncResult result, CancellationToken ct)
-    {
-        var outcome = new Outcome(revision, result.Phase, result.Health.ToString());
-        if (outcome == last)
-        {
-            return;
-        }
-
-        var message = result.StatusMessage; // a Synced pass: the counts say it all
-        var counts = result.Counts.ToDictionary(c => c.Key.ToContract(), c => c.Value);
-        if (await TryWriteNoteAsync(revision, Entry(result.Phase.ToString(), result.Health.ToString(), message, counts), ct))
-        {
-            last = outcome; // otherwise the next pass tries again
-        }
-    }
-
-    /// <summary>A note that cannot be pushed is logged and counted; it never fails the sync itself.</summary>
-    private async Task<bool> TryWriteNoteAsync(string revision, CommitStatusEntry entry, CancellationToken ct)
-    {
+        var pinned = request.Known?.CommitSha ?? lastSource?.CommitSha;
         try
         {
-            await services.Notes.WriteAsync(target.Source, revision, entry, ct);
-            return true;
+            while (!passDone.IsCancellationRequested)
+            {
+                var announced = await Task.WhenAny(Task.Delay(target.Interval, services.Clock, passDone), announcement.Task) == announcement.Task;
+                if (passDone.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var (head, _) = await HeadAsync(passDone);
+                if (announced || (head is not null && pinned is not null && head != pinned))
+                {
+                    LogPreempted(logger, target.Name);
+                    await preempt.CancelAsync();
+                    return;
+                }
+
+                pinned ??= head;
+            }
         }
-        catch (Exception ex) when (ex is GitSourceException or LibGit2Sharp.LibGit2SharpException)
+        catch (OperationCanceledException)
         {
-            services.Metrics.RecordError(target.Name, "notes");
-            LogNoteError(logger, target.Name, revision, UrlRedactor.Redact(ex.Message));
-            return false;
+            // the pass ended first
         }
     }
 
-    private CommitStatusEntry Entry(string phase, string health, string? message, IReadOnlyDictionary<string, int> counts) =>
-        new(config.Cluster, target.Name, phase, health, services.Clock.GetUtcNow(), counts, message, AgentInfo.Version);
-
-    private async Task WaitAsync(TimeSpan delay, CancellationToken ct)
+    private async Task WaitAsync(TimeSpan delay, bool backingOff, CancellationToken ct)
     {
-        // WhenAny never throws: cancellation simply ends the wait, and the loop sees the token.
-        woken = await Task.WhenAny(Task.Delay(delay, services.Clock, ct), wake.Task) == wake.Task;
-        if (woken)
+        // A backoff still looks at git every interval: a new commit ends it early.
+        var deadline = services.Clock.GetUtcNow() + delay;
+        while (!ct.IsCancellationRequested && services.Clock.GetUtcNow() < deadline)
         {
-            // Let the burst of events settle (an apply of many objects) so one pass sees them all.
-            await Task.WhenAny(Task.Delay(TriggerSettle, services.Clock, ct));
+            var step = Min(deadline - services.Clock.GetUtcNow(), target.Interval);
+            var woken = await Task.WhenAny(Task.Delay(step, services.Clock, ct), wake.Task) == wake.Task;
+            if (woken)
+            {
+                // Let the burst of events settle (an apply of many objects) so one pass sees them all.
+                await Task.WhenAny(Task.Delay(options.TriggerSettle, services.Clock, ct));
+                break;
+            }
+
+            if (backingOff && services.Clock.GetUtcNow() < deadline && await NewCommitWaitingAsync(ct))
+            {
+                break;
+            }
         }
 
-        wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ResetWake();
     }
 
-    private static TimeSpan Jitter(TimeSpan interval) => interval * (0.9 + (Random.Shared.NextDouble() * 0.2));
+    private async Task<bool> NewCommitWaitingAsync(CancellationToken ct)
+    {
+        var (head, _) = await HeadAsync(ct);
+        return head is not null && head != lastHead;
+    }
 
-    private static TimeSpan Backoff(int failures) =>
-        TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, 2 * Math.Pow(2, Math.Min(failures, 10))));
+    private void ResetWake()
+    {
+        if (wake.Task.IsCompleted)
+        {
+            wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
 
-    private sealed record Outcome(string Revision, SyncPhase Phase, string Health);
+    private TimeSpan Jitter(TimeSpan interval) => interval * (1 - options.Jitter + (services.Random() * 2 * options.Jitter));
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "pass {Target} at {Revision}: {Phase} {Health}: {Summary}")]
-    private static partial void LogPass(ILogger logger, string target, string revision, SyncPhase phase, GitOps.Diff.Health.HealthStatus health, string summary);
+    internal TimeSpan Backoff(int failures) =>
+        Min(options.BackoffMax, TimeSpan.FromTicks(options.BackoffInitial.Ticks << Math.Clamp(failures - 1, 0, 20)));
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "{Target} at {Revision}: {Object} {Action} {Detail}")]
-    private static partial void LogObject(ILogger logger, string target, string revision, GitOps.Diff.Identity.ResourceKey @object, SyncAction action, string detail);
-
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "status note for {Target} at {Revision} not written: {Error}")]
-    private static partial void LogNoteError(ILogger logger, string target, string revision, string error);
-
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "pass {Target} failed ({Kind}): {Error}; retrying with backoff")]
-    private static partial void LogPassError(ILogger logger, string target, string kind, string error);
-}
-
-/// <summary>What every pass uses, shared by the target workers.</summary>
-internal sealed record PassServices(SyncEngine Engine, IGitSource Git, ICommitStatusStore Notes, EventRecorder Events, AgentMetrics Metrics, TimeProvider Clock);
-
-internal static class SyncPhaseText
-{
-    public const string Progressing = "Progressing";
-}
-
-/// <summary>Log scope of a pass: JSON logs carry target and revision as fields.</summary>
-internal sealed class PassScope(string target, string revision) : IReadOnlyList<KeyValuePair<string, object>>
-{
-    private readonly KeyValuePair<string, object>[] fields = [new("target", target), new("revision", revision)];
-
-    public int Count => fields.Length;
-
-    public KeyValuePair<string, object> this[int index] => fields[index];
-
-    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object>>)fields).GetEnumerator();
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => fields.GetEnumerator();
-
-    public override string ToString() => $"target={fields[0].Value} revision={fields[1].Value}";
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

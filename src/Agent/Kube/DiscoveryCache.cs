@@ -8,7 +8,7 @@ namespace GitOps.Agent.Kube;
 /// revision uses cost a request) and refetched when a kind is missing, which is how a
 /// kind served by a CRD applied earlier in the same pass becomes known.
 /// </summary>
-internal sealed class DiscoveryCache(KubeApi api)
+internal sealed class DiscoveryCache(IClusterClient api)
 {
     private readonly ConcurrentDictionary<string, Task<Dictionary<string, ApiResource>>> versions = new(StringComparer.Ordinal);
 
@@ -26,6 +26,29 @@ internal sealed class DiscoveryCache(KubeApi api)
     }
 
     public void Invalidate(string apiVersion) => versions.TryRemove(apiVersion, out _);
+
+    /// <summary>
+    /// Every namespaced kind that can be listed, at its group's preferred version (core v1 first).
+    /// Fetched fresh each time: it is asked for only before a Namespace is pruned.
+    /// </summary>
+    public async Task<IReadOnlyList<ApiResource>> NamespacedListableAsync(CancellationToken ct)
+    {
+        var groups = await api.GetAsync("/apis", ct);
+        var preferred = (groups?["groups"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(g => (string?)g["preferredVersion"]?["groupVersion"]).OfType<string>();
+        var result = new List<ApiResource>();
+        foreach (var groupVersion in preferred.Prepend("v1"))
+        {
+            var (group, version) = GitOps.Diff.Identity.GroupKind.SplitApiVersion(groupVersion);
+            var list = await api.GetAsync(group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}", ct);
+            result.AddRange((list?["resources"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(r => (bool?)r["namespaced"] == true && !((string?)r["name"] ?? "/").Contains('/', StringComparison.Ordinal)
+                    && (r["verbs"] as JsonArray ?? []).Any(v => (string?)v == "list"))
+                .Select(r => new ApiResource(group, version, (string)r["kind"]!, (string)r["name"]!, Namespaced: true)));
+        }
+
+        return result;
+    }
 
     /// <summary>
     /// One fetch per version, shared by concurrent callers and not tied to any one caller's

@@ -11,7 +11,7 @@ namespace GitOps.Agent.Kube;
 /// and in-cluster configuration, authentication and TLS. Bodies stay <see cref="JsonObject"/>s
 /// end to end (no typed models), so any kind, CRDs included, goes through one path.
 /// </summary>
-internal sealed class KubeApi : IDisposable
+internal sealed class KubeApi : IClusterClient, IDisposable
 {
     public const string FieldManager = "gitops-agent";
     private readonly Kubernetes client;
@@ -30,6 +30,9 @@ internal sealed class KubeApi : IDisposable
     }
 
     public RequestCounter Requests { get; }
+
+    /// <summary>Checked before every write (never before reads or dry-runs): the agent's Lease fence.</summary>
+    public IWriteFence Fence { get; set; } = WriteFence.None;
 
     /// <summary>The typed client, for what it does well (leader election leases).</summary>
     public IKubernetes Client => client;
@@ -59,7 +62,6 @@ internal sealed class KubeApi : IDisposable
             : env.Split(Path.PathSeparator).Length == 1 ? env : null;
     }
 
-    /// <summary>The object at <paramref name="path"/>, or null when it does not exist.</summary>
     public async Task<JsonObject?> GetAsync(string path, CancellationToken ct)
     {
         try
@@ -82,19 +84,27 @@ internal sealed class KubeApi : IDisposable
     public Task<JsonObject> ApplyAsync(string path, JsonObject body, bool dryRun, CancellationToken ct)
     {
         var query = $"?fieldManager={FieldManager}&force=true{(dryRun ? "&dryRun=All" : string.Empty)}";
+        EnsureMayWrite(dryRun);
         return SendAsync(HttpMethod.Patch, path + query, body, "application/apply-patch+yaml", ct);
     }
 
-    public Task<JsonObject> JsonPatchAsync(string path, JsonArray patch, CancellationToken ct) =>
-        SendAsync(HttpMethod.Patch, path, patch, "application/json-patch+json", ct);
+    public Task<JsonObject> JsonPatchAsync(string path, JsonArray patch, CancellationToken ct)
+    {
+        EnsureMayWrite(dryRun: false);
+        return SendAsync(HttpMethod.Patch, path, patch, "application/json-patch+json", ct);
+    }
 
-    public Task<JsonObject> CreateAsync(string collectionPath, JsonObject body, CancellationToken ct, bool dryRun = false) =>
-        SendAsync(HttpMethod.Post, collectionPath + (dryRun ? "?dryRun=All" : string.Empty), body, "application/json", ct);
+    public Task<JsonObject> CreateAsync(string collectionPath, JsonObject body, CancellationToken ct, bool dryRun = false)
+    {
+        EnsureMayWrite(dryRun);
+        return SendAsync(HttpMethod.Post, collectionPath + (dryRun ? "?dryRun=All" : string.Empty), body, "application/json", ct);
+    }
 
     /// <summary>Deletes in the background (dependents are collected by the garbage collector); true if it existed.</summary>
     /// <param name="preconditions">Delete only this very object (<c>uid</c>) in this very state (<c>resourceVersion</c>); a 409 otherwise.</param>
     public async Task<bool> DeleteAsync(string path, CancellationToken ct, JsonObject? preconditions = null)
     {
+        EnsureMayWrite(dryRun: false);
         var body = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1", ["propagationPolicy"] = "Background" };
         if (preconditions is not null)
         {
@@ -135,6 +145,15 @@ internal sealed class KubeApi : IDisposable
             {
                 yield return ev;
             }
+        }
+    }
+
+    /// <summary>Throws before anything is sent when a write is not allowed now (see <see cref="Fence"/>).</summary>
+    private void EnsureMayWrite(bool dryRun)
+    {
+        if (!dryRun)
+        {
+            Fence.EnsureHeld();
         }
     }
 

@@ -1,130 +1,107 @@
 using GitOps.Agent.Kube;
-using GitOps.Diff.Identity;
+using GitOps.Agent.Kube.Live;
 using GitOps.Diff.Masking;
-using GitOps.Diff.Order;
-using GitOps.Diff.Prune;
 using GitOps.Diff.Render;
 
 namespace GitOps.Agent.Sync;
 
 /// <summary>
-/// One reconcile pass of one target at one revision: render → plan (validate everything) →
-/// apply in stages → prune → health. Nothing of a revision is written until every object the
-/// server can judge yet has passed a dry-run; objects whose kind or namespace the revision
-/// itself creates are judged right after the definitions stage, before anything else.
+/// One reconcile pass of one target at one revision: prepare → observe → plan (validate
+/// everything) → apply in stages → prune → health. Each stage returns a value the next one
+/// takes. Nothing of a revision is written until every object the server can judge yet has
+/// passed a dry-run; objects whose kind or namespace the revision itself creates are judged
+/// right after the definitions stage, before anything else is written.
 /// </summary>
 internal sealed partial class SyncEngine
 {
     private readonly DiscoveryCache discovery;
-    private readonly ILiveSource liveState;
     private readonly InventoryStore inventories;
+    private readonly Preparer preparer;
+    private readonly Observer observer;
     private readonly Planner planner;
     private readonly Applier applier;
     private readonly Pruner pruner;
     private readonly HealthWaiter healthWaiter;
 
     /// <param name="live">Where live objects come from; by default a LIST per collection and pass.</param>
-    public SyncEngine(KubeApi api, SyncEngineOptions options, TimeProvider clock, ILiveSource? live = null)
+    public SyncEngine(IClusterClient api, SyncEngineOptions options, TimeProvider clock, ILiveSource? live = null)
     {
         discovery = new DiscoveryCache(api);
-        liveState = live ?? new LiveState(api, options.Parallelism);
-        inventories = new InventoryStore(api, liveState);
+        live ??= new LiveState(api, options.Parallelism);
+        inventories = new InventoryStore(api, live);
+        preparer = new Preparer(discovery);
+        observer = new Observer(discovery, live);
         planner = new Planner(api, options.Parallelism);
         applier = new Applier(api, options.Parallelism, clock);
-        pruner = new Pruner(api);
+        pruner = new Pruner(api, new NamespaceContents(api, discovery));
         healthWaiter = new HealthWaiter(api, clock);
     }
 
     /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>
     public void ForgetInventories() => inventories.Forget();
 
+    /// <summary>
+    /// Runs the pass. A refusal outside any one object (a LIST forbidden by RBAC) is a Failed
+    /// result that says why; an unreachable server, a cancellation and a lost Lease are exceptions
+    /// for the caller (<see cref="Runner.PassRunner"/>), which knows how to report them.
+    /// </summary>
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken ct)
     {
-        var pass = new Pass(request);
+        var report = new PassReport(request, null, SecretRedactor.None);
         try
         {
-            return await RunPassAsync(pass, ct);
+            var inventory = await inventories.ReadAsync(request.Target, ct);
+            report = report with { ClusterRevision = inventory.Revision };
+            if (SourceConflict(request.Target, inventory) is { } conflict)
+            {
+                return report.Failure(conflict);
+            }
+
+            inventory = inventory with { Source = request.Target.Source ?? inventory.Source };
+            Prepared prepared;
+            try
+            {
+                prepared = await preparer.PrepareAsync(request.Files, request.Target, inventory.Id, ct);
+            }
+            catch (ManifestException ex)
+            {
+                return report.InputFailure(ex);
+            }
+
+            return await RunPreparedAsync(request, report with { Redactor = prepared.Redactor }, prepared, inventory, ct);
         }
         catch (KubeApiException ex)
         {
-            // Refused outside any one object (a LIST forbidden by RBAC, the inventory unwritable):
-            // the pass fails as a whole, and says why.
-            return pass.Failure($"the API server refused the pass: {pass.Redactor.Redact(ex.Message)}");
+            return report.Failure($"the API server refused the pass: {report.Redactor.Redact(ex.Message)}");
         }
     }
 
-    private async Task<SyncResult> RunPassAsync(Pass pass, CancellationToken ct)
+    private async Task<SyncResult> RunPreparedAsync(SyncRequest request, PassReport report, Prepared prepared, ApplySetInventory inventory, CancellationToken ct)
     {
-        var request = pass.Request;
-        pass.Inventory = await inventories.ReadAsync(request.Target, ct);
-        if (request.Target.Source is { } source && pass.Inventory.Source is { Length: > 0 } owner && owner != source)
-        {
-            return pass.Failure(
-                $"target '{request.Target.Name}' already syncs {owner}; use another target name for {source}, or, to move the target, "
-                + $"remove the annotation {InventoryStore.SourceAnnotation} from ConfigMap {request.Target.InventoryNamespace}/{InventoryStore.ParentName(request.Target)}");
-        }
-
-        pass.Inventory = pass.Inventory with { Source = request.Target.Source ?? pass.Inventory.Source };
-        try
-        {
-            var manifests = ManifestRenderer.Render(request.Files);
-            pass.Redactor = SecretRedactor.For(manifests.Select(m => m.Object));
-            var scopes = await ResolveScopesAsync(manifests, ct);
-            var desired = ManifestValidator.Validate(manifests, gk => scopes.GetValueOrDefault(gk), request.Target.DefaultNamespace);
-            pass.Objects = await PrepareAsync(desired, pass.Inventory.Id, ct);
-        }
-        catch (ManifestException ex)
-        {
-            return pass.InputFailure(ex);
-        }
-
-        var prune = await LoadLiveAsync(pass, ct);
-        await planner.PlanAsync(pass.Objects.Where(p => !p.Deferred), pass.Inventory, request.Target, pass.Redactor, ct);
-        if (pass.Rejected("rejected by the server; nothing was applied") is { } rejected)
+        var observed = await observer.ObserveAsync(prepared.Objects, inventory, ct);
+        var decisions = await planner.PlanAsync(observed.Objects, inventory, request.Target, prepared.Redactor, ct);
+        if (report.Rejected(decisions, "rejected by the server; nothing was applied") is { } rejected)
         {
             return rejected;
         }
 
         if (request.DryRun)
         {
-            return await FinishAsync(pass, prune, ct);
+            return await FinishAsync(request, report, new Applied(decisions, new Dictionary<Diff.Identity.ResourceKey, ApplyOutcome>(), inventory), observed, ct);
         }
 
-        await RecordIntentAsync(pass, ct);
-        var stages = ApplyOrder.Stages(pass.Objects, p => p.Key);
-        foreach (var stage in stages)
+        if (request.Applying is { } applying && (decisions.Any(d => d.Writes || d is Decision.Defer) || request.Timeout is not null))
         {
-            if (await PlanDeferredAsync(pass, stage, ct) is { } failed)
-            {
-                return failed;
-            }
-
-            await applier.ApplyAsync(stage, pass.Redactor, ct);
-            await applier.WaitEstablishedAsync(stage, ct);
-            if (pass.Rejected("failed to apply; later stages were not applied") is { } applyFailed)
-            {
-                await RecordIntentAsync(pass, ct);
-                return applyFailed;
-            }
+            await applying(ct);
         }
 
-        return await FinishAsync(pass, prune, ct);
+        var applied = await ApplyStagesAsync(request, report, decisions, inventory, ct);
+        return applied.Failure ?? await FinishAsync(request, report, applied, observed, ct);
     }
-}
 
-/// <summary>What a pass needs to start: the target, the revision and its files.</summary>
-internal sealed record SyncRequest(SyncTarget Target, string Revision, IReadOnlyList<ManifestFile> Files)
-{
-    /// <summary>Plan only (gitops diff, sync --dry-run): nothing is written.</summary>
-    public bool DryRun { get; init; }
-
-    /// <summary>Wait this long for every object to become Healthy; null judges health once.</summary>
-    public TimeSpan? Timeout { get; init; }
-}
-
-/// <summary>Tuning of the engine, with defaults that suit a small cluster and a large one.</summary>
-internal sealed record SyncEngineOptions
-{
-    /// <summary>Requests in flight at once within a stage (default 8).</summary>
-    public int Parallelism { get; init; } = 8;
+    private static string? SourceConflict(SyncTarget target, ApplySetInventory inventory) =>
+        target.Source is { } source && inventory.Source is { Length: > 0 } owner && owner != source
+            ? $"target '{target.Name}' already syncs {owner}; use another target name for {source}, or, to move the target, "
+              + $"remove the annotation {InventoryStore.SourceAnnotation} from ConfigMap {target.InventoryNamespace}/{InventoryStore.ParentName(target)}"
+            : null;
 }

@@ -22,6 +22,9 @@ internal sealed record SyncResult(string Revision, string Target, SyncPhase Phas
     /// <summary>The failure was the input's (a manifest error), not the cluster's: exit code 2.</summary>
     public bool InputError { get; init; }
 
+    /// <summary>The API server could not be reached: nothing can be told to it either (no Event).</summary>
+    public bool ClusterUnreachable { get; init; }
+
     /// <summary>The revision the cluster is at after the pass: this one, or on failure the last one applied in full.</summary>
     public string? ClusterRevision { get; init; }
 
@@ -36,4 +39,8 @@ internal sealed record SyncResult(string Revision, string Target, SyncPhase Phas
 
     /// <summary>Something was (or would be) changed; a prune held back by a guard is not a change.</summary>
     public bool HasDrift => Objects.Any(o => o.Action is not (SyncAction.Unchanged or SyncAction.PruneSkipped));
+
+    /// <summary>A failed pass that never got to judge the revision (unreachable cluster, cancelled, source error).</summary>
+    public static SyncResult Failure(string revision, string target, string message, string? clusterRevision = null) =>
+        new(revision, target, SyncPhase.Failed, HealthStatus.Unknown, message, []) { ClusterRevision = clusterRevision };
 }

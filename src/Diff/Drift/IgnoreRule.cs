@@ -24,9 +24,43 @@ public sealed record IgnoreRule(string? Group, string? Kind, string? Namespace, 
         }
     }
 
-    private static void Remove(JsonObject obj, string pointer)
+    /// <summary>
+    /// A copy of <paramref name="body"/> where every ignored field holds the value it has in
+    /// <paramref name="live"/> (or is absent when live has none): what an apply sends so that a
+    /// field under an ignore rule is never put back. Pointers into arrays are left as they are.
+    /// </summary>
+    public static JsonObject WithLiveValues(IEnumerable<IgnoreRule> rules, ResourceKey key, JsonObject body, JsonObject live)
     {
-        var tokens = pointer.Split('/').Skip(1).Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+        var result = body.DeepClone().AsObject();
+        foreach (var pointer in rules.Where(r => r.Matches(key)).SelectMany(r => r.JsonPointers))
+        {
+            var tokens = Tokens(pointer);
+            if (tokens.Length == 0 || Parent(live, tokens) is not JsonObject liveParent)
+            {
+                Remove(result, pointer);
+                continue;
+            }
+
+            if (liveParent[tokens[^1]] is not { } value)
+            {
+                Remove(result, pointer);
+                continue;
+            }
+
+            if (EnsureParent(result, tokens) is { } parent)
+            {
+                parent[tokens[^1]] = value.DeepClone();
+            }
+        }
+
+        return result;
+    }
+
+    private static string[] Tokens(string pointer) =>
+        pointer.Split('/').Skip(1).Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+
+    private static JsonNode? Parent(JsonObject obj, string[] tokens)
+    {
         JsonNode? node = obj;
         for (var i = 0; i < tokens.Length - 1 && node is not null; i++)
         {
@@ -38,6 +72,37 @@ public sealed record IgnoreRule(string? Group, string? Kind, string? Namespace, 
             };
         }
 
+        return node;
+    }
+
+    /// <summary>The object holding the pointer's last token, made along mapping paths when missing; null through arrays.</summary>
+    private static JsonObject? EnsureParent(JsonObject obj, string[] tokens)
+    {
+        var node = obj;
+        foreach (var token in tokens[..^1])
+        {
+            if (node[token] is JsonObject next)
+            {
+                node = next;
+            }
+            else if (node[token] is null)
+            {
+                node[token] = next = [];
+                node = next;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return node;
+    }
+
+    private static void Remove(JsonObject obj, string pointer)
+    {
+        var tokens = Tokens(pointer);
+        var node = Parent(obj, tokens);
         switch (node)
         {
             case JsonObject parent when tokens.Length > 0:

@@ -9,14 +9,18 @@ public enum SyncAction
     Pruned,
     PruneSkipped,
     Failed,
+
+    /// <summary>Planned, but the pass stopped before it was written (an earlier stage failed).</summary>
+    NotApplied,
 }
 
 public static class SyncActionText
 {
-    /// <summary>The spelling of the JSON contract: created, configured, unchanged, pruned, prune-skipped, failed.</summary>
+    /// <summary>The spelling of the JSON contract: created, configured, unchanged, pruned, prune-skipped, failed, not-applied.</summary>
     public static string ToContract(this SyncAction action) => action switch
     {
         SyncAction.PruneSkipped => "prune-skipped",
+        SyncAction.NotApplied => "not-applied",
         _ => action.ToString().ToLowerInvariant(),
     };
 }

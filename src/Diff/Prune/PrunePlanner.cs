@@ -33,6 +33,8 @@ public static class PrunePlanner
 {
     public const string PruneAnnotation = "gitops.dev/prune";
 
+    public static readonly GroupKind NamespaceKind = new("", "Namespace");
+
     private static readonly HashSet<GroupKind> Protected =
     [
         new("", "Namespace"),
@@ -48,10 +50,10 @@ public static class PrunePlanner
         PruneOptions options)
     {
         var candidates = ApplyOrder.Sort(previous.Where(k => !desired.Contains(k)), k => k).Reverse();
-        return candidates.Select(key => Decide(key, live(key), desired.Count == 0, applySetId, options)).ToList();
+        return candidates.Select(key => Decide(key, live(key), desired, applySetId, options)).ToList();
     }
 
-    private static PruneDecision Decide(ResourceKey key, JsonObject? live, bool emptyRender, string applySetId, PruneOptions options)
+    private static PruneDecision Decide(ResourceKey key, JsonObject? live, IReadOnlySet<ResourceKey> desired, string applySetId, PruneOptions options)
     {
         if (live is null)
         {
@@ -63,7 +65,8 @@ public static class PrunePlanner
             return new(key, PruneVerdict.Forget, "no longer labelled as a member of this set; left alone");
         }
 
-        var reason = SkipReason(key, live, emptyRender, options);
+        var reason = SkipReason(key, live, desired.Count == 0, options)
+            ?? (key.GroupKind == NamespaceKind ? NamespaceGuard.Declared(key.Name, desired) : null);
         return reason is null ? new(key, PruneVerdict.Delete, "removed from the revision") : new(key, PruneVerdict.Skip, reason);
     }
 

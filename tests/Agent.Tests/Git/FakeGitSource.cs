@@ -30,4 +30,11 @@ internal sealed class FakeGitSource : IGitSource
             ? Task.FromResult(found)
             : Task.FromException<SourceRevision>(new GitSourceException($"repository {spec.Repository}: reference '{wanted}' not found (no such branch or tag)"));
     }
+
+    public Task<string?> HeadAsync(GitSourceSpec spec, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        Requests.Enqueue((spec, null));
+        return Task.FromResult(revisions.GetValueOrDefault(spec.Reference)?.CommitSha);
+    }
 }

@@ -1,23 +1,26 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using GitOps.Agent.Kube;
-using GitOps.Agent.Sync;
 
-namespace GitOps.Agent.Hosting;
+namespace GitOps.Agent.Sync;
 
 /// <summary>
 /// Kubernetes Events on a target's ApplySet parent for every pass that changed something or
-/// failed, so <c>kubectl describe configmap gitops-&lt;target&gt;</c> tells the story.
+/// failed (source failures included), so <c>kubectl describe configmap gitops-&lt;target&gt;</c>
+/// tells the story. An Event the server refuses (RBAC, quota) never fails a pass; the runner logs it.
 /// </summary>
-internal sealed class EventRecorder(KubeApi api, TimeProvider clock)
+internal sealed class EventReporter(IClusterClient api, TimeProvider clock) : IPassReporter
 {
-    public async Task RecordAsync(SyncTarget target, SyncResult result, CancellationToken ct)
+    public Task ProgressingAsync(PassContext pass, CancellationToken ct) => Task.CompletedTask;
+
+    public async Task FinishedAsync(PassContext pass, SyncResult result, bool infrastructure, CancellationToken ct)
     {
-        if (result.Phase == SyncPhase.Synced && !result.HasDrift)
+        if ((result.Phase == SyncPhase.Synced && !result.HasDrift) || result.ClusterUnreachable)
         {
             return;
         }
 
+        var target = pass.Target;
         var now = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var parent = InventoryStore.ParentName(target);
         var ev = new JsonObject
@@ -28,20 +31,13 @@ internal sealed class EventRecorder(KubeApi api, TimeProvider clock)
             ["involvedObject"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = parent, ["namespace"] = target.InventoryNamespace },
             ["reason"] = result.Phase == SyncPhase.Synced ? "Synced" : "SyncFailed",
             ["type"] = result.Phase == SyncPhase.Synced ? "Normal" : "Warning",
-            ["message"] = Truncate($"{Revisions.Short(result.Revision)}: {result.Message}"),
+            ["message"] = Truncate(result.Revision.Length > 0 ? $"{Revisions.Short(result.Revision)}: {result.Message}" : result.Message),
             ["source"] = new JsonObject { ["component"] = "gitops-agent" },
             ["firstTimestamp"] = now,
             ["lastTimestamp"] = now,
             ["count"] = 1,
         };
-        try
-        {
-            await api.CreateAsync($"/api/v1/namespaces/{target.InventoryNamespace}/events", ev, ct);
-        }
-        catch (KubeApiException)
-        {
-            // best effort: an Event the server refuses (RBAC, quota) must not fail a pass
-        }
+        await api.CreateAsync($"/api/v1/namespaces/{target.InventoryNamespace}/events", ev, ct);
     }
 
     private static string Truncate(string s) => s.Length > 1000 ? s[..1000] + "…" : s;

@@ -16,6 +16,24 @@ internal sealed record ApplySetInventory(string Id, string? Revision, IReadOnlyD
     /// <summary>The source recorded by the pass that wrote this inventory (see <see cref="SyncTarget.Source"/>).</summary>
     public string? Source { get; init; }
 
+    /// <summary>The parent's resourceVersion this inventory was read at (or written as); null when there is no parent yet.</summary>
+    public string? ResourceVersion { get; init; }
+
+    /// <summary>
+    /// This inventory re-based on one another writer stored meanwhile: every member of either
+    /// (ours where both have one), so nothing either writer labelled is left unrecorded.
+    /// </summary>
+    public ApplySetInventory MergedOnto(ApplySetInventory theirs)
+    {
+        var members = new Dictionary<ResourceKey, InventoryMember>(theirs.Members);
+        foreach (var (key, member) in Members)
+        {
+            members[key] = member;
+        }
+
+        return this with { Members = members, ResourceVersion = theirs.ResourceVersion };
+    }
+
     /// <summary>
     /// The ApplySet id of a parent, as the ApplySet KEP defines it (kubectl checks it):
     /// <c>applyset-</c> + base64url(sha256(name.namespace.kind.group)) + <c>-v1</c>.

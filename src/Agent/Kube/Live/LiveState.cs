@@ -2,14 +2,14 @@ using System.Text.Json.Nodes;
 using GitOps.Agent.Kube;
 using GitOps.Diff.Identity;
 
-namespace GitOps.Agent.Sync;
+namespace GitOps.Agent.Kube.Live;
 
 /// <summary>
 /// Live objects, read with one LIST per (kind, namespace) — never a GET per object. Collections
 /// that hold only members of the set are listed by the part-of label; collections with objects
 /// new to the set are listed whole, so objects created by someone else are found and adopted.
 /// </summary>
-internal sealed class LiveState(KubeApi api, int parallelism) : ILiveSource
+internal sealed class LiveState(IClusterClient api, int parallelism) : ILiveSource
 {
     public sealed record Collection(ApiResource Resource, string? Namespace, bool MembersOnly);
 

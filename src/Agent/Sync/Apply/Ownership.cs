@@ -31,7 +31,7 @@ internal static class Ownership
     public static bool NeedsTakeOver(JsonObject? live) =>
         live is not null && ManagedFields.Entries(live).Any(IsForeign);
 
-    public static async Task TakeOverAsync(KubeApi api, PlannedObject p, TimeProvider clock, CancellationToken ct)
+    public static async Task TakeOverAsync(IClusterClient api, ObservedObject p, TimeProvider clock, CancellationToken ct)
     {
         var live = p.Live!;
         var entries = ManagedFields.Entries(live).ToList();
@@ -48,7 +48,7 @@ internal static class Ownership
         {
             ["manager"] = KubeApi.FieldManager,
             ["operation"] = "Apply",
-            ["apiVersion"] = p.Desired.ApiVersion,
+            ["apiVersion"] = p.Prepared.Desired.ApiVersion,
             ["time"] = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             ["fieldsType"] = "FieldsV1",
             ["fieldsV1"] = merged,
@@ -58,6 +58,6 @@ internal static class Ownership
             new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = (string?)live["metadata"]?["resourceVersion"] },
             new JsonObject { ["op"] = "replace", ["path"] = "/metadata/managedFields", ["value"] = new JsonArray([.. kept, ours]) },
         };
-        await api.JsonPatchAsync(p.Path, patch, ct);
+        await api.JsonPatchAsync(p.Prepared.Path, patch, ct);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using GitOps.Diff.Identity;
 
-namespace GitOps.Agent.Sync;
+namespace GitOps.Agent.Kube.Live;
 
 /// <summary>
 /// Where a pass reads live objects from. <see cref="LiveState"/> LISTs every time (the CLI);

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using GitOps.Agent.Sync;
 using GitOps.Diff.Identity;
 
-namespace GitOps.Agent.Kube;
+namespace GitOps.Agent.Kube.Live;
 
 /// <summary>
 /// The agent's live state: a watch per member collection, started the first time a pass asks
@@ -12,7 +11,7 @@ namespace GitOps.Agent.Kube;
 /// to a member by anyone raises <see cref="Changed"/> with the ApplySet id, which wakes that
 /// target's worker: drift is put back within seconds, not at the next interval.
 /// </summary>
-internal sealed class WatchCache(KubeApi api, LiveState fallback) : ILiveSource, IDisposable
+internal sealed class WatchCache(IClusterClient api, LiveState fallback) : ILiveSource, IDisposable
 {
     private readonly ConcurrentDictionary<(string Path, string Selector), CollectionWatch> watches = new();
 

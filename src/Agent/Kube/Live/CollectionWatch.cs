@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using GitOps.Agent.Sync;
 using GitOps.Diff.Identity;
 
-namespace GitOps.Agent.Kube;
+namespace GitOps.Agent.Kube.Live;
 
 /// <summary>
 /// One collection (a kind in a namespace, filtered by a label selector) kept current in memory:
@@ -15,7 +14,7 @@ namespace GitOps.Agent.Kube;
 internal sealed class CollectionWatch : IDisposable
 {
     private const int WatchSeconds = 300;
-    private readonly KubeApi api;
+    private readonly IClusterClient api;
     private readonly ApiResource resource;
     private readonly string path;
     private readonly string selector;
@@ -26,7 +25,7 @@ internal sealed class CollectionWatch : IDisposable
     private readonly TaskCompletionSource firstList = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool synced;
 
-    public CollectionWatch(KubeApi api, ApiResource resource, string? ns, string selector, Action onChange)
+    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string selector, Action onChange)
     {
         this.api = api;
         this.resource = resource;

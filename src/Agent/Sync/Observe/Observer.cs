@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using GitOps.Agent.Kube;
+using GitOps.Agent.Kube.Live;
+using GitOps.Diff.Identity;
+
+namespace GitOps.Agent.Sync;
+
+/// <summary>
+/// A prepared object with what the cluster holds under its key. <see cref="Deferred"/>: it cannot
+/// be judged yet, because its kind or its namespace comes with this very revision.
+/// </summary>
+internal sealed record ObservedObject(PreparedObject Prepared, JsonObject? Live, bool Deferred)
+{
+    public ResourceKey Key => Prepared.Key;
+}
+
+/// <summary>
+/// What the Observe stage saw: the revision's objects with their live state, and the previous
+/// members the revision no longer holds, with their live state where it could be read.
+/// </summary>
+/// <param name="Members">The inventory's members when observed: only these are judged for pruning.</param>
+internal sealed record Observation(
+    IReadOnlyList<ObservedObject> Objects,
+    IReadOnlySet<ResourceKey> Members,
+    IReadOnlyDictionary<ResourceKey, ApiResource> PruneCandidates,
+    IReadOnlyDictionary<ResourceKey, JsonObject> Live);
+
+/// <summary>Reads live state for a revision with one LIST (or watch snapshot) per collection.</summary>
+internal sealed class Observer(DiscoveryCache discovery, ILiveSource live)
+{
+    public async Task<Observation> ObserveAsync(IReadOnlyList<PreparedObject> prepared, ApplySetInventory inventory, CancellationToken ct)
+    {
+        var desiredKeys = prepared.Select(p => p.Key).ToHashSet();
+        var candidates = new Dictionary<ResourceKey, ApiResource>();
+        foreach (var m in inventory.Members.Values.Where(m => !desiredKeys.Contains(m.Key)))
+        {
+            if (await discovery.ResolveAsync(m.ApiVersion, m.Key.Kind, ct) is { } resource)
+            {
+                candidates[m.Key] = resource;
+            }
+        }
+
+        var collections = prepared.Where(p => p.Resource is not null)
+            .Select(p => new LiveState.Collection(p.Resource!, p.Key.Namespace, inventory.Members.ContainsKey(p.Key)))
+            .Concat(candidates.Select(c => new LiveState.Collection(c.Value, c.Key.Namespace, MembersOnly: true)));
+        var state = await live.LoadAsync(collections, inventory.Id, ct);
+        var newNamespaces = prepared
+            .Where(p => p.Key.Kind == "Namespace" && p.Key.Group.Length == 0 && !state.ContainsKey(p.Key))
+            .Select(p => p.Key.Name).ToHashSet(StringComparer.Ordinal);
+        var objects = prepared
+            .Select(p => new ObservedObject(p, state.GetValueOrDefault(p.Key), p.Resource is null || (p.Key.Namespace is { } ns && newNamespaces.Contains(ns))))
+            .ToList();
+        return new Observation(objects, inventory.Members.Keys.ToHashSet(), candidates, state);
+    }
+}

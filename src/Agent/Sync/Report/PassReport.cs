@@ -1,0 +1,105 @@
+using GitOps.Diff.Drift;
+using GitOps.Diff.Health;
+using GitOps.Diff.Identity;
+using GitOps.Diff.Masking;
+using GitOps.Diff.Render;
+
+namespace GitOps.Agent.Sync;
+
+/// <summary>
+/// Turns the stage values of one pass into its <see cref="SyncResult"/>. Each object is reported
+/// in the planner's or the applier's own words: written objects as created/configured, planned
+/// ones a failure stopped as not-applied, refused ones as failed — never a verdict rewritten.
+/// </summary>
+internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, SecretRedactor Redactor)
+{
+    private const int ErrorsInMessage = 5;
+
+    public SyncResult InputFailure(ManifestException ex) =>
+        Result(SyncPhase.Failed, HealthStatus.Unknown, Redactor.Redact(ex.Message), []) with { InputError = true };
+
+    public SyncResult Failure(string message, IReadOnlyList<ObjectResult>? objects = null) =>
+        Result(SyncPhase.Failed, HealthStatus.Unknown, message, objects ?? []);
+
+    /// <summary>A Failed result when any decision is a rejection, naming the first few; otherwise null.</summary>
+    public SyncResult? Rejected(IReadOnlyList<Decision> decisions, string what)
+    {
+        var errors = decisions.OfType<Decision.Reject>().Select(r => r.Error).ToList();
+        return errors.Count == 0 ? null : Failure($"{errors.Count} object(s) {what}: {Errors(errors)}", Objects(decisions, new Dictionary<ResourceKey, ApplyOutcome>(), null, what));
+    }
+
+    /// <summary>A write failed in a stage: what was written is reported as such, the rest as not applied.</summary>
+    public SyncResult ApplyFailed(IReadOnlyList<Decision> decisions, IReadOnlyDictionary<ResourceKey, ApplyOutcome> outcomes)
+    {
+        var errors = outcomes.Values.OfType<ApplyOutcome.Failed>().Select(f => f.Error).ToList();
+        var why = "an earlier stage failed";
+        return Failure($"{errors.Count} object(s) failed to apply; later stages were not applied: {Errors(errors)}", Objects(decisions, outcomes, null, why));
+    }
+
+    public SyncResult Complete(
+        IReadOnlyList<Decision> decisions, IReadOnlyDictionary<ResourceKey, ApplyOutcome> outcomes, PruneOutcome pruned, HealthReport health, bool emptyGuard)
+    {
+        var objects = Objects(decisions, outcomes, health, "the pass stopped").Concat(pruned.Results).ToList();
+        var aggregate = HealthAssessor.Aggregate(health.Objects.Values);
+        var failures = objects.Where(o => o.Action == SyncAction.Failed).Select(o => o.Message ?? o.Key.ToString()).ToList();
+        var unhealthy = Request.Timeout is not null && !Request.DryRun && !health.Preempted && aggregate.Status != HealthStatus.Healthy;
+        var phase = failures.Count > 0 || emptyGuard || unhealthy ? SyncPhase.Failed : SyncPhase.Synced;
+        var message = failures.Count > 0 ? Errors(failures)
+            : emptyGuard ? "the revision renders no objects; nothing was pruned (the target does not allow empty)"
+            : unhealthy ? $"not Healthy after {Request.Timeout!.Value.TotalSeconds:0}s: {NotHealthy(health)}"
+            : health.Preempted ? $"{Summary(objects)}; health wait cut short: a newer commit is waiting"
+            : Summary(objects);
+        var cluster = Request.DryRun || emptyGuard ? ClusterRevision : Request.Revision;
+        return new SyncResult(Request.Revision, Request.Target.Name, phase, aggregate.Status, message, objects) { ClusterRevision = cluster };
+    }
+
+    private SyncResult Result(SyncPhase phase, HealthStatus health, string message, IReadOnlyList<ObjectResult> objects) =>
+        new(Request.Revision, Request.Target.Name, phase, health, message, objects) { ClusterRevision = ClusterRevision };
+
+    private List<ObjectResult> Objects(IReadOnlyList<Decision> decisions, IReadOnlyDictionary<ResourceKey, ApplyOutcome> outcomes, HealthReport? health, string whyNotApplied) =>
+        decisions.Select(d => Describe(d, outcomes.GetValueOrDefault(d.Key), whyNotApplied) with
+        {
+            Health = health?.Objects.GetValueOrDefault(d.Key)?.Status ?? HealthStatus.Unknown,
+        }).ToList();
+
+    private ObjectResult Describe(Decision d, ApplyOutcome? outcome, string whyNotApplied)
+    {
+        var changes = d is Decision.Apply a ? a.Drift.Changes : d is Decision.TakeOver t ? t.Drift.Changes : [];
+        var planned = Planned(d);
+        return (d, outcome) switch
+        {
+            (Decision.Reject r, _) => new ObjectResult(d.Key, SyncAction.Failed, HealthStatus.Unknown, r.Error),
+            (_, ApplyOutcome.Failed f) => new ObjectResult(d.Key, SyncAction.Failed, HealthStatus.Unknown, f.Error),
+            (Decision.Unchanged, _) => new ObjectResult(d.Key, SyncAction.Unchanged, HealthStatus.Unknown),
+            (_, ApplyOutcome.Applied) => new ObjectResult(d.Key, planned, HealthStatus.Unknown, Note(d)) { Changes = changes },
+            (Decision.Defer, _) when Request.DryRun => new ObjectResult(d.Key, SyncAction.Created, HealthStatus.Unknown, "validated once the Namespace or CRD it needs exists"),
+            _ when Request.DryRun => new ObjectResult(d.Key, planned, HealthStatus.Unknown, Note(d)) { Changes = changes },
+            _ => new ObjectResult(d.Key, SyncAction.NotApplied, HealthStatus.Unknown, $"would be {planned.ToContract()}; not applied: {whyNotApplied}") { Changes = changes },
+        };
+    }
+
+    /// <summary>What the decision sets out to do, in the contract's words.</summary>
+    private static SyncAction Planned(Decision d) => d switch
+    {
+        Decision.Apply a => a.Drift.Action,
+        Decision.TakeOver or Decision.Recreate => SyncAction.Configured,
+        Decision.Defer => d.Object.Live is null ? SyncAction.Created : SyncAction.Configured,
+        _ => SyncAction.Unchanged,
+    };
+
+    private static string? Note(Decision d) => d switch
+    {
+        Decision.TakeOver => "took over fields owned by kubectl",
+        Decision.Recreate => "recreated: an immutable field changed",
+        _ => null,
+    };
+
+    private static string Errors(IReadOnlyList<string> errors) =>
+        string.Join("; ", errors.Take(ErrorsInMessage)) + (errors.Count > ErrorsInMessage ? $"; and {errors.Count - ErrorsInMessage} more" : string.Empty);
+
+    private static string NotHealthy(HealthReport health) =>
+        string.Join("; ", health.Objects.Where(h => h.Value.Status != HealthStatus.Healthy).Take(ErrorsInMessage).Select(h => $"{h.Key} is {h.Value.Status} ({h.Value.Reason})"));
+
+    private static string Summary(IReadOnlyList<ObjectResult> objects) =>
+        string.Join(' ', objects.GroupBy(o => o.Action).OrderBy(g => g.Key).Select(g => $"{g.Key.ToContract()}={g.Count()}"));
+}

@@ -1,0 +1,131 @@
+using GitOps.Agent.Git;
+using GitOps.Agent.Kube;
+using GitOps.Diff.Render;
+
+namespace GitOps.Agent.Sync;
+
+/// <summary>What to sync: the target, its source, and how.</summary>
+internal sealed record PassRequest(SyncTarget Target, GitSourceSpec Source)
+{
+    /// <summary>A commit SHA or tag to sync instead of the source's branch head.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>The commit to use without asking git (a watch event woke the pass and the commit is fresh).</summary>
+    public SourceRevision? Known { get; init; }
+
+    /// <summary>The last commit read, to keep correcting drift from while git cannot be reached.</summary>
+    public SourceRevision? Fallback { get; init; }
+
+    public bool DryRun { get; init; }
+
+    public TimeSpan? Timeout { get; init; }
+
+    /// <inheritdoc cref="SyncRequest.Preempt"/>
+    public CancellationToken Preempt { get; init; }
+}
+
+/// <summary>The outcome of a pass, and the commit it ran at (null when git gave none).</summary>
+/// <param name="GitError">Git could not be reached or read; the pass ran from <see cref="PassRequest.Fallback"/> or not at all.</param>
+internal sealed record PassOutcome(SyncResult Result, SourceRevision? Source, string? GitError);
+
+/// <summary>Runs one pass; <see cref="PassRunner"/> is the real one, tests of scheduling fake it.</summary>
+internal interface IPassExecutor
+{
+    Task<PassOutcome> RunAsync(PassRequest request, CancellationToken ct);
+}
+
+/// <summary>
+/// One pass, the same for <c>gitops sync</c> and the agent: source → engine → report sinks.
+/// Every exit path reports the truth: Progressing only once the revision was validated by the
+/// cluster, and after it always a final entry — Synced, Failed with the reason, or Failed
+/// "cancelled" — unless this replica lost its Lease, in which case it writes nothing at all.
+/// </summary>
+internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
+    : IPassExecutor
+{
+    private static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task<PassOutcome> RunAsync(PassRequest request, CancellationToken ct)
+    {
+        SourceRevision source;
+        string? gitError = null;
+        try
+        {
+            source = request.Known ?? await git.GetRevisionAsync(request.Source, request.Revision, ct);
+        }
+        catch (GitSourceException ex) when (request.Fallback is { } fallback && ex.CommitSha is null)
+        {
+            (source, gitError) = (fallback, UrlRedactor.Redact(ex.Message)); // keep correcting drift from the last commit read
+        }
+        catch (GitSourceException ex)
+        {
+            var failed = SyncResult.Failure(ex.CommitSha ?? string.Empty, request.Target.Name, $"cannot read the source: {UrlRedactor.Redact(ex.Message)}");
+            await FinishAsync(new PassContext(request.Target, request.Source, ex.CommitSha), failed, infrastructure: ex.CommitSha is null, ct);
+            return new PassOutcome(failed, null, failed.Message);
+        }
+
+        var context = new PassContext(request.Target, request.Source, source.CommitSha);
+        var result = await RunEngineAsync(request, source, context, ct);
+        return new PassOutcome(result, source, gitError);
+    }
+
+    private async Task<SyncResult> RunEngineAsync(PassRequest request, SourceRevision source, PassContext context, CancellationToken ct)
+    {
+        var progressing = false;
+        var sync = new SyncRequest(request.Target, source.CommitSha, source.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList())
+        {
+            DryRun = request.DryRun,
+            Timeout = request.Timeout,
+            Preempt = request.Preempt,
+            Applying = async token =>
+            {
+                progressing = true;
+                await EachAsync(r => r.ProgressingAsync(context, token));
+            },
+        };
+        try
+        {
+            var result = await engine.RunAsync(sync, ct);
+            await FinishAsync(context, result, infrastructure: false, ct);
+            return result;
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            // The API server is unreachable (or timed out): nothing more was judged, the cluster keeps its state.
+            var failed = SyncResult.Failure(source.CommitSha, request.Target.Name, $"cannot reach the API server: {ex.Message}") with { ClusterUnreachable = true };
+            await FinishAsync(context, failed, infrastructure: !progressing, ct);
+            return failed;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && progressing)
+        {
+            // Shutting down mid-pass: the Progressing entry must not stay behind. A replica that lost
+            // its Lease is fenced, so this write is refused for it, as every other write.
+            var cancelled = SyncResult.Failure(source.CommitSha, request.Target.Name, "cancelled: the pass was stopped before it finished (the next pass resumes)");
+            using var bounded = new CancellationTokenSource(FinalReportTimeout);
+            await FinishAsync(context, cancelled, infrastructure: false, bounded.Token);
+            throw;
+        }
+    }
+
+    private Task FinishAsync(PassContext context, SyncResult result, bool infrastructure, CancellationToken ct) =>
+        EachAsync(r => r.FinishedAsync(context, result, infrastructure, ct));
+
+    private async Task EachAsync(Func<IPassReporter, Task> report)
+    {
+        foreach (var reporter in reporters)
+        {
+            try
+            {
+                await report(reporter);
+            }
+            catch (FenceLostException)
+            {
+                throw; // this replica must stop writing altogether
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                reporterFailed?.Invoke(reporter, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using GitOps.Diff.Render;
+
+namespace GitOps.Agent.Sync;
+
+/// <summary>What a pass needs to start: the target, the revision and its files.</summary>
+internal sealed record SyncRequest(SyncTarget Target, string Revision, IReadOnlyList<ManifestFile> Files)
+{
+    /// <summary>Plan only (gitops diff, sync --dry-run): nothing is written.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>Wait this long for every object to become Healthy; null judges health once.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Cancelled when a newer commit is waiting: a health wait in progress ends at once.</summary>
+    public CancellationToken Preempt { get; init; }
+
+    /// <summary>
+    /// Called once the revision is validated and before its first write, when the pass will write:
+    /// the moment a status "Progressing" is true (the cluster answered, and work is about to start).
+    /// </summary>
+    public Func<CancellationToken, Task>? Applying { get; init; }
+}
+
+/// <summary>Tuning of the engine, with defaults that suit a small cluster and a large one.</summary>
+internal sealed record SyncEngineOptions
+{
+    /// <summary>Requests in flight at once within a stage (default 8).</summary>
+    public int Parallelism { get; init; } = 8;
+}
