@@ -40,8 +40,10 @@ internal static class SyncCommand
     {
         TimeSpan? wait;
         SourceRevision revision;
+        SyncTarget target;
         try
         {
+            target = o.SyncTargetOf(parse); // a bad --ignore-differences file is an input error (2), found before any fetch
             wait = timeout is null ? null : Duration.Parse(timeout);
             var git = new GitSource(Path.Combine(parse.GetValue(o.CacheDir)!, "repos"));
             revision = await git.GetRevisionAsync(o.Spec(parse), parse.GetValue(o.Revision), ct);
@@ -56,7 +58,7 @@ internal static class SyncCommand
             using var api = KubeApi.Connect(parse.GetValue(o.Kubeconfig), parse.GetValue(o.Context));
             var engine = new SyncEngine(api, new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64) }, TimeProvider.System);
             var files = revision.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
-            var request = new SyncRequest(o.SyncTargetOf(parse), revision.CommitSha, files) { DryRun = dryRun, Timeout = wait };
+            var request = new SyncRequest(target, revision.CommitSha, files) { DryRun = dryRun, Timeout = wait };
             await (status?.WriteAsync(revision.CommitSha, null, ct) ?? Task.CompletedTask);
             var result = await engine.RunAsync(request, ct);
             ReportWriter.Write(result, parse.GetValue(o.Output)!, Console.Out);
