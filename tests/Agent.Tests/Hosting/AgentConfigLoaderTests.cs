@@ -233,6 +233,23 @@ public sealed class AgentConfigLoaderTests
         Assert.False(rule.Matches(new("serving.knative.dev", "Service", "ns", "web")));
     }
 
+    [Fact]
+    public void Parse_ShippedDeployConfigMap_Binds()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "GitOps.sln")))
+        {
+            d = d.Parent;
+        }
+
+        var file = Path.Combine(d!.FullName, "deploy", "configmap.yaml");
+        var configMap = Assert.Single(ManifestRenderer.RenderText(file, File.ReadAllText(file))).Object;
+
+        var config = AgentConfigLoader.Parse(file, (string)configMap["data"]!["config.yaml"]!);
+
+        Assert.Equal("django", Assert.Single(config.Targets).Name);
+    }
+
     private static AgentConfigException Invalid(string text) =>
         Assert.Throws<AgentConfigException>(() => AgentConfigLoader.Parse("agent.yaml", text));
 
