@@ -5,6 +5,10 @@
 #   eng/testenv.sh up     start an environment in $GITOPS_TESTENV_DIR, print `export` lines
 #   eng/testenv.sh env    print the `export` lines of a running environment
 #   eng/testenv.sh down   stop the processes `up` started there (by PID) and remove the folder
+#   eng/testenv.sh stop-apiserver   stop only the kube-apiserver (by PID) and wait until it is gone;
+#                                   etcd and the controller-manager keep running (an outage, for tests)
+#   eng/testenv.sh start-apiserver  start it again with the exact arguments `up` recorded (same port,
+#                                   data, certificates and token) and wait until /healthz is ok
 #
 # Logs go to stderr; only `export NAME=value` lines go to stdout, so `eval "$(eng/testenv.sh up)"`
 # works. The binaries are built once from Debian's kubernetes source package into
@@ -156,13 +160,13 @@ KC
 
 start() { # name, command...
   local name=$1; shift
-  setsid "$@" >"$ENV_DIR/logs/$name.log" 2>&1 </dev/null &
+  setsid "$@" >>"$ENV_DIR/logs/$name.log" 2>&1 </dev/null &
   echo "$! $name" >>"$ENV_DIR/pids"
 }
 
 wait_healthy() {
   local url=$1 token=$2 i pid
-  pid=$(awk '$2 == "kube-apiserver" {print $1}' "$ENV_DIR/pids")
+  pid=$(apiserver_pid)
   for i in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || { tail -n 5 "$ENV_DIR/logs/kube-apiserver.log" >&2; return 1; }
     if curl -fsS --cacert "$ENV_DIR/pki/ca.crt" -H "Authorization: Bearer $token" "$url/healthz" 2>/dev/null | grep -qx ok; then
@@ -204,14 +208,17 @@ start_all() {
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
     --initial-cluster "testenv=http://127.0.0.1:$peer_port"
-  start kube-apiserver "$CACHE_DIR/kube-apiserver" \
+  local apiserver=("$CACHE_DIR/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$etcd_port" --bind-address=127.0.0.1 --secure-port="$api_port" \
     --tls-cert-file="$ENV_DIR/pki/apiserver.crt" --tls-private-key-file="$ENV_DIR/pki/apiserver.key" \
     --client-ca-file="$ENV_DIR/pki/ca.crt" --cert-dir="$ENV_DIR/certs" \
     --token-auth-file="$ENV_DIR/pki/tokens.csv" --authorization-mode=RBAC \
     --service-account-key-file="$ENV_DIR/pki/sa.pub" --service-account-signing-key-file="$ENV_DIR/pki/sa.key" \
     --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
-    --advertise-address=127.0.0.1 --endpoint-reconciler-type=none --allow-privileged=true
+    --advertise-address=127.0.0.1 --endpoint-reconciler-type=none --allow-privileged=true)
+  # Recorded NUL-separated, so start-apiserver runs exactly this command line again.
+  printf '%s\0' "${apiserver[@]}" >"$ENV_DIR/kube-apiserver.args"
+  start kube-apiserver "${apiserver[@]}"
   local server="https://127.0.0.1:$api_port"
   write_kubeconfig "$ENV_DIR/kubeconfig" "$server" "$token" "$ENV_DIR/pki/ca.crt"
   wait_healthy "$server" "$token" || return 1
@@ -244,6 +251,41 @@ stop_all() {
   rm -rf "$ENV_DIR"
 }
 
+apiserver_pid() { awk '$2 == "kube-apiserver" {print $1}' "$ENV_DIR/pids"; }
+
+# Stops the recorded kube-apiserver and forgets its PID (so `down` never signals a reused PID).
+stop_apiserver() {
+  [ -f "$ENV_DIR/env" ] || die "no environment in $ENV_DIR"
+  local pid
+  pid=$(apiserver_pid)
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+    log "kube-apiserver is not running in $ENV_DIR"
+  else
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { kill -9 "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; }
+    log "stopped kube-apiserver ($pid)"
+  fi
+  awk '$2 != "kube-apiserver"' "$ENV_DIR/pids" >"$ENV_DIR/pids.tmp" && mv "$ENV_DIR/pids.tmp" "$ENV_DIR/pids"
+}
+
+start_apiserver() {
+  [ -f "$ENV_DIR/env" ] || die "no environment in $ENV_DIR"
+  [ -f "$ENV_DIR/kube-apiserver.args" ] || die "$ENV_DIR was set up without recording the kube-apiserver's arguments; run down and up"
+  local pid server token args
+  pid=$(apiserver_pid)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    log "kube-apiserver already runs ($pid)"
+  else
+    mapfile -d '' args <"$ENV_DIR/kube-apiserver.args"
+    start kube-apiserver "${args[@]}"
+  fi
+  server=$(sed -n 's/^export GITOPS_TESTENV_SERVER=//p' "$ENV_DIR/env")
+  token=$(cut -d, -f1 "$ENV_DIR/pki/tokens.csv")
+  wait_healthy "$server" "$token" || die "kube-apiserver did not become healthy again; see the log lines above"
+  log "healthy again: $server"
+}
+
 down() {
   [ -d "$ENV_DIR" ] || { log "nothing in $ENV_DIR"; return 0; }
   stop_all
@@ -254,5 +296,7 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+  stop-apiserver) stop_apiserver ;;
+  start-apiserver) start_apiserver ;;
+  *) echo "usage: $0 up|down|env|stop-apiserver|start-apiserver" >&2; exit 2 ;;
 esac

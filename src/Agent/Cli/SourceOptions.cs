@@ -43,9 +43,11 @@ internal sealed class SourceOptions
 
     public Option<int> Parallelism { get; } = new("--parallelism") { Description = "Requests in flight at once within a stage", DefaultValueFactory = _ => new SyncEngineOptions().Parallelism };
 
+    public Option<string?> IgnoreDifferencesFile { get; } = new("--ignore-differences") { Description = "YAML list of fields neither compared nor put back ({group, kind, name, namespace, jsonPointers}, as Argo CD's ignoreDifferences)" };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism })
+        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile })
         {
             command.Options.Add(option);
         }
@@ -61,6 +63,7 @@ internal sealed class SourceOptions
         };
     }
 
+    /// <exception cref="FormatException">The --ignore-differences file is unreadable or invalid (the message names it).</exception>
     public SyncTarget SyncTargetOf(ParseResult parse)
     {
         var path = parse.GetValue(Path)!.Trim('/');
@@ -75,6 +78,7 @@ internal sealed class SourceOptions
             parse.GetValue(PruneProtected))
         {
             Source = source,
+            Ignore = parse.GetValue(IgnoreDifferencesFile) is { } file ? IgnoreDifferences.Load(file) : [],
         };
     }
 

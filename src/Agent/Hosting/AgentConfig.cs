@@ -6,10 +6,15 @@ namespace GitOps.Agent.Hosting;
 /// <summary>
 /// The agent's configuration file (YAML), as ARCHITECTURE.md defines it:
 /// <code>
-/// cluster: prod                 # name used in status notes
+/// cluster: prod                 # name used in status notes (default: default)
 /// namespace: gitops-system      # where inventories and the leader Lease live
 /// port: 8080                    # /healthz, /readyz, /metrics
+/// bindAddress: 10.0.0.5         # an IP address; absent or * listens on every interface
 /// cacheDir: /var/cache/gitops   # bare clones
+/// leaseName: gitops-agent
+/// leaseDuration: 15s            # at least 3s
+/// backoff: {initial: 2s, max: 5m}
+/// resyncPeriod: 10m
 /// targets:
 /// - name: django
 ///   repository: https://git.example.com/deploy.git
@@ -22,11 +27,24 @@ namespace GitOps.Agent.Hosting;
 ///   defaultNamespace: django-demo
 ///   timeout: 2m                 # health wait per pass
 ///   credentials: {usernameFile: /etc/gitops/git/username, tokenFile: /etc/gitops/git/token}
+///   ignoreDifferences:          # see IgnoreDifferences
+///   - {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}
 /// </code>
 /// Credentials are file paths only; a secret inline in the file is refused by design.
+/// The defaults below are the only place they are written: the loader starts from them.
 /// </summary>
 internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyList<TargetConfig> Targets)
 {
+    public const string DefaultCluster = "default";
+
+    public const string DefaultNamespace = "gitops-system";
+
+    /// <summary>Shorter Leases make a renewal missed under load look like a dead leader.</summary>
+    public static readonly TimeSpan MinLeaseDuration = TimeSpan.FromSeconds(3);
+
+    /// <summary>A configuration with every default, for <paramref name="targets"/>.</summary>
+    public static AgentConfig Default(IReadOnlyList<TargetConfig> targets) => new(DefaultCluster, DefaultNamespace, targets);
+
     public int Port { get; init; } = 8080;
 
     /// <summary>The address the HTTP endpoints listen on; null listens on every interface.</summary>
@@ -47,8 +65,11 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
     public string Identity { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
 }
 
-internal sealed record TargetConfig(string Name, string Repository, string Branch, string Path)
+internal sealed record TargetConfig(string Name, string Repository, string Branch = "main", string Path = ".")
 {
+    /// <summary>Polling a git server more often than this is abuse, not freshness (webhooks are for that).</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(5);
+
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
 
     public bool Prune { get; init; }

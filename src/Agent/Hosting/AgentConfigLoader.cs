@@ -1,105 +1,194 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GitOps.Agent.Git;
+using GitOps.Agent.Sync;
 using GitOps.Diff.Render;
 
 namespace GitOps.Agent.Hosting;
 
 /// <summary>
 /// Reads and validates the agent's configuration file with the same YAML reader as manifests.
-/// Every problem is reported at once, at start, with the field it concerns: a bad config should
-/// stop the agent before it touches the cluster, not in the middle of a pass.
+/// Every problem is reported at once, at start, with the path of the field it concerns
+/// (<c>targets[1].intervall: unknown key (did you mean interval?)</c>): a bad config should stop
+/// the agent before it touches the cluster, not in the middle of a pass. Unset keys keep the
+/// defaults of <see cref="AgentConfig"/>, <see cref="TargetConfig"/> and <see cref="WorkerOptions"/>.
 /// </summary>
 internal static partial class AgentConfigLoader
 {
     private static readonly string[] InlineSecretKeys = ["password", "token", "username", "privateKey"];
 
-    public static AgentConfig Load(string path)
+    /// <summary>Keys ARCHITECTURE.md reserves for later releases; set today, they would silently do nothing.</summary>
+    private static readonly string[] FutureTopKeys = ["receivers", "shards", "concurrency"];
+
+    private static readonly string[] FutureTargetKeys =
+        ["kustomize", "helm", "dependsOn", "commitStatus", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
+
+    public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
+
+    /// <summary>The configuration in <paramref name="text"/>; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="AgentConfigException">Every problem of the file, each with its field's path.</exception>
+    /// <exception cref="ManifestException">The text is not valid YAML (file:line:column).</exception>
+    public static AgentConfig Parse(string path, string text)
     {
-        var documents = ManifestRenderer.RenderText(path, File.ReadAllText(path));
-        var obj = documents.Count > 0 ? documents[0].Object : throw new AgentConfigException($"{path}: the file is empty");
+        var documents = ManifestRenderer.ReadDocuments(path, text);
+        if (documents.Count != 1)
+        {
+            throw new AgentConfigException(path, [documents.Count == 0 ? "the file is empty" : $"a second document at {documents[1].Start}; the configuration is one document"]);
+        }
+
         var errors = new List<string>();
-        var targets = (obj["targets"] as JsonArray ?? []).Select((t, i) => Target(t as JsonObject, i, errors)).OfType<TargetConfig>().ToList();
-        if (targets.Count == 0)
+        var config = Bind(documents[0].Root, errors);
+        return errors.Count == 0 && config is not null ? config : throw new AgentConfigException(path, errors);
+    }
+
+    private static AgentConfig? Bind(JsonNode root, List<string> errors)
+    {
+        var top = ConfigNode.Of(root, "", errors);
+        if (top is null)
+        {
+            return null;
+        }
+
+        top.NotSupportedYet(FutureTopKeys);
+        var defaults = AgentConfig.Default(Targets(top, errors));
+        var config = defaults with
+        {
+            Cluster = top.String("cluster") ?? defaults.Cluster,
+            Namespace = top.String("namespace") ?? defaults.Namespace,
+            Port = Port(top) ?? defaults.Port,
+            BindAddress = BindAddress(top),
+            CacheDir = top.String("cacheDir") ?? defaults.CacheDir,
+            LeaseName = top.String("leaseName") ?? defaults.LeaseName,
+            LeaseDuration = top.Duration("leaseDuration", AgentConfig.MinLeaseDuration) ?? defaults.LeaseDuration,
+            Worker = Worker(top, defaults.Worker, errors),
+        };
+        top.Finish();
+        return config;
+    }
+
+    private static List<TargetConfig> Targets(ConfigNode top, List<string> errors)
+    {
+        var items = top.List("targets");
+        if (items.Count == 0 && top.Node("targets") is null or JsonArray)
         {
             errors.Add("targets: at least one target is required");
         }
 
+        var targets = items.Select(item => Target(item.Item, item.Path, errors)).OfType<TargetConfig>().ToList();
         foreach (var dup in targets.GroupBy(t => t.Name).Where(g => g.Count() > 1))
         {
             errors.Add($"targets: the name '{dup.Key}' is used twice");
         }
 
-        var config = new AgentConfig(Str(obj, "cluster") ?? "default", Str(obj, "namespace") ?? "gitops-system", targets)
-        {
-            Port = obj["port"] is JsonValue p && p.TryGetValue<long>(out var port) && port is > 0 and < 65536 ? (int)port : 8080,
-            CacheDir = Str(obj, "cacheDir") ?? "/var/cache/gitops",
-            LeaseName = Str(obj, "leaseName") ?? "gitops-agent",
-        };
-        return errors.Count == 0 ? config : throw new AgentConfigException($"{path}: " + string.Join("; ", errors));
+        return targets;
     }
 
-    private static TargetConfig? Target(JsonObject? t, int index, List<string> errors)
+    private static TargetConfig? Target(JsonNode? item, string path, List<string> errors)
     {
-        var at = $"targets[{index}]";
+        var t = ConfigNode.Of(item, path, errors);
         if (t is null)
         {
-            errors.Add($"{at}: must be a mapping");
             return null;
         }
 
-        var name = Str(t, "name");
-        var repository = Str(t, "repository");
-        if (name is null || !DnsLabel().IsMatch(name))
+        t.NotSupportedYet(FutureTargetKeys);
+        var name = t.Required("name");
+        if (name is not null && !DnsLabel().IsMatch(name))
         {
-            errors.Add($"{at}.name: required, lower-case letters, digits and '-' (it names a ConfigMap)");
+            t.Error("name", "lower-case letters, digits and '-', at most 52 (it names a ConfigMap)");
         }
 
-        if (repository is null)
+        var repository = t.Required("repository");
+        var defaults = new TargetConfig(name ?? "", repository ?? "");
+        var target = defaults with
         {
-            errors.Add($"{at}.repository: required");
-        }
-
-        if (t["credentials"] is JsonObject creds && InlineSecretKeys.Any(creds.ContainsKey))
-        {
-            errors.Add($"{at}.credentials: secrets are never inline; use usernameFile and tokenFile");
-        }
-
-        var interval = Duration(t, "interval", at, errors) ?? TimeSpan.FromMinutes(1);
-        if (interval < TimeSpan.FromSeconds(5))
-        {
-            errors.Add($"{at}.interval: at least 5s");
-        }
-
-        return name is null || repository is null ? null : new TargetConfig(name, repository, Str(t, "branch") ?? "main", Str(t, "path") ?? ".")
-        {
-            Interval = interval,
-            Prune = (bool?)t["prune"] ?? false,
-            AllowEmpty = (bool?)t["allowEmpty"] ?? false,
-            PruneProtectedKinds = (bool?)t["pruneProtectedKinds"] ?? false,
-            DefaultNamespace = Str(t, "defaultNamespace") ?? "default",
-            Timeout = Duration(t, "timeout", at, errors),
-            Credentials = t["credentials"] is JsonObject c ? new GitCredentials(Str(c, "usernameFile"), Str(c, "tokenFile")) : null,
+            Branch = t.String("branch") ?? defaults.Branch,
+            Path = t.String("path") ?? defaults.Path,
+            Interval = t.Duration("interval", TargetConfig.MinInterval) ?? defaults.Interval,
+            Prune = t.Bool("prune") ?? defaults.Prune,
+            AllowEmpty = t.Bool("allowEmpty") ?? defaults.AllowEmpty,
+            PruneProtectedKinds = t.Bool("pruneProtectedKinds") ?? defaults.PruneProtectedKinds,
+            DefaultNamespace = t.String("defaultNamespace") ?? defaults.DefaultNamespace,
+            Timeout = t.Duration("timeout", TimeSpan.Zero) ?? defaults.Timeout,
+            Credentials = Credentials(t) ?? defaults.Credentials,
+            IgnoreDifferences = t.Node("ignoreDifferences") is { } rules ? IgnoreDifferences.Read(rules, t.At("ignoreDifferences"), errors) : defaults.IgnoreDifferences,
         };
+        t.Finish();
+        return name is null || repository is null ? null : target;
     }
 
-    private static TimeSpan? Duration(JsonObject t, string key, string at, List<string> errors)
+    private static GitCredentials? Credentials(ConfigNode target)
     {
-        try
+        var c = target.Mapping("credentials");
+        if (c is null)
         {
-            return Str(t, key) is { } text ? GitOps.Agent.Duration.Parse(text) : null;
-        }
-        catch (FormatException ex)
-        {
-            errors.Add($"{at}.{key}: {ex.Message}");
             return null;
         }
+
+        c.Refuse(InlineSecretKeys, "secrets are never inline; put the secret in a file and name the file with usernameFile or tokenFile");
+        var credentials = new GitCredentials(c.String("usernameFile"), c.String("tokenFile"));
+        c.Finish();
+        return credentials;
     }
 
-    private static string? Str(JsonObject obj, string key) => obj[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static WorkerOptions Worker(ConfigNode top, WorkerOptions defaults, List<string> errors)
+    {
+        var backoff = top.Mapping("backoff");
+        var worker = defaults with
+        {
+            BackoffInitial = backoff?.Duration("initial") ?? defaults.BackoffInitial,
+            BackoffMax = backoff?.Duration("max") ?? defaults.BackoffMax,
+            ResyncPeriod = top.Duration("resyncPeriod") ?? defaults.ResyncPeriod,
+        };
+        backoff?.Finish();
+        errors.AddRange(worker.Problems());
+        return worker;
+    }
+
+    private static int? Port(ConfigNode top)
+    {
+        const string Rule = "must be an integer from 1 to 65535";
+        var port = top.Integer("port", Rule);
+        if (port is < 1 or > 65535)
+        {
+            top.Error("port", Rule);
+            return null;
+        }
+
+        return (int?)port;
+    }
+
+    /// <summary>An IP address as written (<c>IPAddress.TryParse</c> alone takes <c>1</c> for 0.0.0.1); <c>*</c> is every interface.</summary>
+    private static string? BindAddress(ConfigNode top)
+    {
+        var text = top.String("bindAddress");
+        if (text is null or "*")
+        {
+            return null;
+        }
+
+        var written = IPAddress.TryParse(text, out var ip)
+            && (ip.AddressFamily == AddressFamily.InterNetworkV6 ? text.Contains(':', StringComparison.Ordinal) : text.Count(c => c == '.') == 3);
+        if (!written)
+        {
+            top.Error("bindAddress", "must be an IP address (such as 0.0.0.0, 127.0.0.1 or ::), or * for every interface");
+            return null;
+        }
+
+        return text;
+    }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$")]
     private static partial Regex DnsLabel();
 }
 
-internal sealed class AgentConfigException(string message) : Exception(message);
+/// <summary>A configuration file that cannot be used: every problem, each naming its field.</summary>
+internal sealed class AgentConfigException : Exception
+{
+    public AgentConfigException(string file, IReadOnlyList<string> errors)
+        : base(ConfigNode.Describe(file, errors)) => Errors = errors;
+
+    public IReadOnlyList<string> Errors { get; }
+}

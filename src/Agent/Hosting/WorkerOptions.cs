@@ -20,4 +20,23 @@ internal sealed record WorkerOptions
 
     /// <summary>Intervals vary by ± this fraction so replicas of many agents do not hit git in step (default 0.1).</summary>
     public double Jitter { get; init; } = 0.1;
+
+    /// <summary>What makes these options unusable, each named by its key in the configuration file.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (BackoffInitial <= TimeSpan.Zero)
+        {
+            yield return "backoff.initial: must be more than 0";
+        }
+
+        if (BackoffMax < BackoffInitial)
+        {
+            yield return $"backoff.max: must be at least backoff.initial ({BackoffInitial.TotalSeconds}s)";
+        }
+
+        if (ResyncPeriod <= TimeSpan.Zero)
+        {
+            yield return "resyncPeriod: must be more than 0";
+        }
+    }
 }

@@ -49,6 +49,16 @@ public static class ManifestRenderer
     public static IReadOnlyList<Manifest> RenderText(string path, string text, RenderLimits? limits = null) =>
         Render([new ManifestFile(path, Encoding.UTF8.GetBytes(text))], limits);
 
+    /// <summary>
+    /// Every document of one text whatever its shape (a list, a mapping), by the same kubectl
+    /// rules: for configuration files, which are not manifests. Errors name file:line:column.
+    /// </summary>
+    public static IReadOnlyList<(JsonNode Root, SourceLocation Start)> ReadDocuments(string path, string text, RenderLimits? limits = null)
+    {
+        limits ??= RenderLimits.Default;
+        return YamlComposer.Compose(text, path, limits, new NodeBudget(limits.MaxNodesPerFile));
+    }
+
     private static IEnumerable<Manifest> RenderFile(string path, string text, RenderLimits limits, NodeBudget revision)
     {
         var budget = new NodeBudget(limits.MaxNodesPerFile, revision);
