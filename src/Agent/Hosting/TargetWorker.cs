@@ -28,6 +28,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     private TaskCompletionSource announcement = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool dirty = true;
     private string? lastHead;
+    private bool preempted;
     private SourceRevision? lastSource;
     private SyncResult? last;
     private DateTimeOffset lastPass;
@@ -60,7 +61,9 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         {
             var ok = await PassSafelyAsync(leading);
             failures = ok ? 0 : failures + 1;
-            await WaitAsync(ok ? Jitter(target.Interval) : Backoff(failures), backingOff: !ok, leading);
+            var delay = preempted ? TimeSpan.Zero : ok ? Jitter(target.Interval) : Backoff(failures);
+            preempted = false; // a newer commit cut the last pass short: it goes next, at once
+            await WaitAsync(delay, backingOff: !ok, leading);
         }
     }
 
@@ -193,6 +196,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
                 var (head, _) = await HeadAsync(passDone);
                 if (announced || (head is not null && pinned is not null && head != pinned))
                 {
+                    preempted = true;
                     LogPreempted(logger, target.Name);
                     await preempt.CancelAsync();
                     return;

@@ -1,0 +1,225 @@
+using GitOps.Agent.Hosting;
+using GitOps.Agent.Sync;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GitOps.Agent.Tests.Hosting;
+
+/// <summary>
+/// When a target's passes run, on a fake clock: time only moves when the test moves it, so
+/// every schedule below is exact (to the 100 ms step the clock is advanced by) and no test sleeps.
+/// </summary>
+public sealed class TargetWorkerTests : IDisposable
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
+    private readonly ScriptedGit git;
+    private readonly ScriptedPasses passes;
+    private readonly CancellationTokenSource leading = new();
+    private readonly TestMetrics metrics = new();
+
+    public TargetWorkerTests()
+    {
+        git = new ScriptedGit(clock);
+        passes = new ScriptedPasses(clock, git.Start);
+    }
+
+    private static WorkerOptions Options => new() { Jitter = 0, BackoffInitial = TimeSpan.FromSeconds(2), BackoffMax = TimeSpan.FromSeconds(30), ResyncPeriod = TimeSpan.FromMinutes(2) };
+
+    private TargetWorker Start(TimeSpan? interval = null, TimeSpan? timeout = null)
+    {
+        var target = new TargetConfig("app", "https://git.example.com/r.git") { Interval = interval ?? TimeSpan.FromSeconds(10), Timeout = timeout };
+        var config = AgentConfig.Default([target]) with { Worker = Options };
+        var services = new WorkerServices(passes, git, metrics.Metrics, new AgentReadiness(), clock) { Random = () => 0.5 };
+        var worker = new TargetWorker(target, config, services, NullLogger<TargetWorker>.Instance);
+        _ = Task.Run(() => worker.RunAsync(leading.Token));
+        return worker;
+    }
+
+    [Fact]
+    public async Task RunAsync_SteadyState_LooksAtGitEveryIntervalAndPassesOnlyAtResync()
+    {
+        Start();
+        Assert.Equal(TimeSpan.Zero, (await NextPassAsync()).At);
+
+        var resync = await NextPassAsync(TimeSpan.FromMinutes(3));
+
+        Assert.InRange(resync.At, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(10) + Step);
+        Assert.InRange(git.LsRemotes.Count, 12, 14); // one ls-remote per 10 s interval, no more
+    }
+
+    [Fact]
+    public async Task RunAsync_NewCommit_IsSyncedAtTheNextInterval()
+    {
+        Start();
+        await NextPassAsync();
+        git.Head = new string('b', 40);
+
+        var next = await NextPassAsync();
+
+        Assert.InRange(next.At, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10) + Step);
+        Assert.Null(next.Request.Known); // a new commit is fetched, not taken from memory
+    }
+
+    [Fact]
+    public async Task RunAsync_Failures_BackOffExponentiallyUpToTheBound()
+    {
+        passes.Phase = SyncPhase.Failed;
+        Start(interval: TimeSpan.FromMinutes(1));
+        var times = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++)
+        {
+            times.Add((await NextPassAsync(TimeSpan.FromMinutes(2))).At);
+        }
+
+        var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        Assert.Equal([2, 4, 8, 16, 30], gaps.Select(g => Math.Round(g)));
+    }
+
+    [Fact]
+    public async Task RunAsync_NewCommitDuringBackoff_CutsTheBackoffShort()
+    {
+        passes.Phase = SyncPhase.Failed;
+        var worker = Start(interval: TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 4; i++)
+        {
+            await NextPassAsync(); // 0, 2, 6, 14 s: the next wait is 16 s
+        }
+
+        passes.Phase = SyncPhase.Synced;
+        git.Head = new string('c', 40);
+        var fix = await NextPassAsync();
+
+        Assert.InRange(fix.At, TimeSpan.FromSeconds(24), TimeSpan.FromSeconds(24) + Step); // the first ls-remote of the backoff sees it
+        Assert.Equal("app", worker.Name);
+    }
+
+    [Fact]
+    public async Task Trigger_DuringTheInterval_PassesAfterTheEventsSettle()
+    {
+        var worker = Start(interval: TimeSpan.FromMinutes(1));
+        await NextPassAsync();
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+
+        worker.Trigger();
+        var healed = await NextPassAsync();
+
+        Assert.InRange(healed.At, TimeSpan.FromSeconds(5.5), TimeSpan.FromSeconds(5.5) + Step + Step);
+        Assert.NotNull(healed.Request.Known); // same commit: no fetch, no tree read
+    }
+
+    [Fact]
+    public async Task RunAsync_NewCommitDuringHealthWait_PreemptsTheWait()
+    {
+        passes.HangUntilPreempted = true;
+        Start(interval: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromMinutes(5));
+        await NextPassAsync();
+        await AdvanceAsync(TimeSpan.FromSeconds(15));
+        passes.HangUntilPreempted = false;
+
+        git.Head = new string('d', 40);
+        var next = await NextPassAsync();
+
+        Assert.InRange(next.At, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20) + Step); // the wait ends at the next look at git
+    }
+
+    [Fact]
+    public async Task Announce_DuringHealthWait_PreemptsAtOnce()
+    {
+        passes.HangUntilPreempted = true;
+        var worker = Start(interval: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMinutes(5));
+        await NextPassAsync();
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+        passes.HangUntilPreempted = false;
+
+        git.Head = new string('e', 40);
+        worker.Announce();
+        var next = await NextPassAsync();
+
+        Assert.InRange(next.At, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5) + Step + Step);
+    }
+
+    [Fact]
+    public async Task RunAsync_GitDown_StillCorrectsDriftFromTheLastCommit()
+    {
+        var worker = Start(interval: TimeSpan.FromSeconds(10));
+        var first = await NextPassAsync();
+        git.Down = true;
+        await AdvanceAsync(TimeSpan.FromSeconds(12));
+
+        worker.Trigger(); // a member was edited by hand
+        var heal = await NextPassAsync();
+
+        Assert.Equal(first.Request.Known?.CommitSha ?? new string('a', 40), heal.Request.Known!.CommitSha);
+        Assert.Contains("gitops_reachable{dependency=\"git\",target=\"app\"} 0", metrics.Metrics.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_LeadershipLost_StopsPassing()
+    {
+        var worker = Start();
+        await NextPassAsync();
+
+        await leading.CancelAsync();
+        worker.Trigger();
+        await AdvanceAsync(TimeSpan.FromMinutes(5));
+
+        Assert.False(passes.Runs.TryRead(out _));
+    }
+
+    [Fact]
+    public void Backoff_Failures_DoublesFromInitialAndStopsAtMax()
+    {
+        var target = new TargetConfig("app", "https://git.example.com/r.git");
+        var worker = new TargetWorker(target, AgentConfig.Default([target]) with { Worker = Options }, new WorkerServices(passes, git, metrics.Metrics, new AgentReadiness(), clock), NullLogger<TargetWorker>.Instance);
+
+        Assert.Equal([2, 4, 8, 16, 30, 30], new[] { 1, 2, 3, 4, 5, 40 }.Select(n => worker.Backoff(n).TotalSeconds));
+    }
+
+    /// <summary>Moves the fake clock in small steps until the worker's next pass starts.</summary>
+    private async Task<(TimeSpan At, PassRequest Request)> NextPassAsync(TimeSpan? within = null)
+    {
+        var limit = clock.GetUtcNow() + (within ?? TimeSpan.FromMinutes(1));
+        var next = passes.Runs.ReadAsync().AsTask();
+        while (!next.IsCompleted)
+        {
+            Assert.True(clock.GetUtcNow() < limit, $"no pass within {(within ?? TimeSpan.FromMinutes(1)).TotalSeconds}s of fake time");
+            await Settle();
+            if (!next.IsCompleted)
+            {
+                clock.Advance(Step);
+            }
+        }
+
+        return await next;
+    }
+
+    private async Task AdvanceAsync(TimeSpan by)
+    {
+        for (var t = TimeSpan.Zero; t < by; t += Step)
+        {
+            await Settle();
+            clock.Advance(Step);
+        }
+
+        await Settle();
+    }
+
+    /// <summary>Lets the worker's continuations run (they are real tasks on the pool) before time moves on.</summary>
+    private static async Task Settle()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Yield();
+        }
+
+        await Task.Delay(1); // real time only for the pool to run them; the schedule itself is on the fake clock
+    }
+
+    public void Dispose()
+    {
+        leading.Cancel();
+        leading.Dispose();
+        metrics.Dispose();
+    }
+}
