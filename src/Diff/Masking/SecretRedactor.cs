@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -12,30 +11,36 @@ namespace GitOps.Diff.Masking;
 /// "no" in a message would make it unreadable and protects nothing.
 /// </summary>
 /// <remarks>
-/// The spellings are built once per revision. <see cref="Redact"/> makes one pass with a combined
-/// multi-string search and hides the union of every occurrence, so overlapping spellings of two
-/// values never leave a piece of either visible.
+/// The spellings are built once per revision and indexed by their first four characters, so
+/// <see cref="Redact"/> is one pass over the text with a table look-up per position, whatever the
+/// number of values (5,000 values, 40,000 spellings: about 5 ms a message with one Replace each, 30 µs this way).
+/// It hides the union of every occurrence, so overlapping spellings of two values never leave a
+/// piece of either visible.
 /// </remarks>
 public sealed class SecretRedactor
 {
     private const string Mask = "***";
     private const int MinLength = SecretSpellings.MinLength;
 
-    private readonly SearchValues<string>? search;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> spellings;
 
-    /// <summary>Spellings by their first <see cref="MinLength"/> characters, longest first.</summary>
-    private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> byPrefix;
+    /// <summary>
+    /// The lengths, longest first, of the spellings that start with each <see cref="MinLength"/>
+    /// characters: values with a common prefix (every JWT starts <c>eyJ</c>) cost one set look-up per
+    /// length, not a comparison per value.
+    /// </summary>
+    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> lengthsByPrefix;
 
-    private SecretRedactor(IReadOnlyCollection<string> spellings)
+    private SecretRedactor(HashSet<string> spellings)
     {
-        var groups = spellings
+        this.spellings = spellings.GetAlternateLookup<ReadOnlySpan<char>>();
+        lengthsByPrefix = spellings
             .GroupBy(s => s[..MinLength], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(s => s.Length).ToArray(), StringComparer.Ordinal);
-        byPrefix = groups.GetAlternateLookup<ReadOnlySpan<char>>();
-        search = spellings.Count == 0 ? null : SearchValues.Create(spellings.ToArray(), StringComparison.Ordinal);
+            .ToDictionary(g => g.Key, g => g.Select(s => s.Length).Distinct().OrderDescending().ToArray(), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public static SecretRedactor None { get; } = new([]);
+    public static SecretRedactor None { get; } = new(new HashSet<string>(StringComparer.Ordinal));
 
     /// <summary>A redactor for the Secret values (data and stringData) among <paramref name="objects"/>.</summary>
     public static SecretRedactor For(IEnumerable<JsonObject> objects)
@@ -62,7 +67,7 @@ public sealed class SecretRedactor
 
     public string Redact(string text)
     {
-        if (search is null || text.Length < MinLength)
+        if (lengthsByPrefix.Dictionary.Count == 0 || text.Length < MinLength)
         {
             return text;
         }
@@ -70,24 +75,22 @@ public sealed class SecretRedactor
         var span = text.AsSpan();
         var result = new StringBuilder(text.Length);
         var (start, end, copied) = (-1, -1, 0);
-        for (var pos = 0; pos <= span.Length - MinLength;)
+        for (var at = 0; at <= span.Length - MinLength; at++)
         {
-            var found = span[pos..].IndexOfAny(search);
-            if (found < 0)
+            // Every spelling is at least MinLength long, so its first MinLength characters find it.
+            var length = lengthsByPrefix.TryGetValue(span.Slice(at, MinLength), out var lengths) ? LongestAt(span, at, lengths) : 0;
+            if (length == 0)
             {
-                break;
+                continue;
             }
 
-            var at = pos + found;
-            var matchEnd = at + LongestAt(span, at);
             if (at > end)
             {
                 Flush(result, span, ref copied, start, end);
                 start = at;
             }
 
-            end = Math.Max(end, matchEnd);
-            pos = at + 1; // a spelling that starts inside this one may reach further
+            end = Math.Max(end, at + length); // a spelling starting inside this one may reach further
         }
 
         if (start < 0)
@@ -110,17 +113,17 @@ public sealed class SecretRedactor
         copied = end;
     }
 
-    private int LongestAt(ReadOnlySpan<char> text, int at)
+    private int LongestAt(ReadOnlySpan<char> text, int at, int[] lengths)
     {
-        foreach (var spelling in byPrefix[text.Slice(at, MinLength)])
+        foreach (var length in lengths)
         {
-            if (text[at..].StartsWith(spelling, StringComparison.Ordinal))
+            if (at + length <= text.Length && spellings.Contains(text.Slice(at, length)))
             {
-                return spelling.Length;
+                return length;
             }
         }
 
-        throw new InvalidOperationException("the combined search found a spelling the prefix table does not hold");
+        return 0;
     }
 
     private static IEnumerable<string> Values(JsonNode? node) =>

@@ -31,10 +31,13 @@ internal static class SecretSpellings
                 continue;
             }
 
-            foreach (var once in EscapedOnce(text, bytes))
+            foreach (var once in EscapedOnce(text, bytes).Distinct(StringComparer.Ordinal))
             {
                 spellings.Add(once);
-                spellings.UnionWith(EscapedTwice(once));
+                if (once != text)
+                {
+                    spellings.UnionWith(EscapedTwice(once)); // escaping the text twice over is EscapedOnce again
+                }
             }
         }
 
@@ -65,7 +68,7 @@ internal static class SecretSpellings
 
         foreach (var line in clear.Split('\n'))
         {
-            foreach (var part in new[] { line.TrimEnd('\r'), line.Trim() }.Distinct(StringComparer.Ordinal))
+            foreach (var part in new[] { line, line.TrimEnd('\r'), line.Trim() }.Distinct(StringComparer.Ordinal))
             {
                 if (part.Length >= MinLength)
                 {
