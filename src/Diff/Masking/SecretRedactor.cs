@@ -73,7 +73,7 @@ public sealed class SecretRedactor
         }
 
         var span = text.AsSpan();
-        var result = new StringBuilder(text.Length);
+        var result = new StringBuilder(0); // grows only when something is hidden
         var (start, end, copied) = (-1, -1, 0);
         for (var at = 0; at <= span.Length - MinLength; at++)
         {
