@@ -21,6 +21,9 @@ public sealed class ClusterFixture
                 + "(or run every test with eng/test.sh), or export it to point at a disposable cluster.");
     }
 
+    /// <summary>A cluster of the test's own (a private environment, see <c>Faults/PrivateEnvironment</c>).</summary>
+    internal ClusterFixture(string kubeconfig) => Kubeconfig = kubeconfig;
+
     public string Kubeconfig { get; }
 
     internal KubeApi Connect() => KubeApi.Connect(Kubeconfig);

@@ -103,6 +103,10 @@ internal sealed partial class LeaderGate(
         metrics.SetReachable("apiserver", null, error is null);
     }
 
+    /// <summary>
+    /// Campaigning again backs off from the workers' initial backoff, but never beyond one lease
+    /// duration: after an outage the cluster must get a leader back within seconds, not minutes.
+    /// </summary>
     private TimeSpan Backoff(int failures) =>
-        failures == 0 ? config.LeaseDuration / 7 : TimeSpan.FromTicks(Math.Min(config.Worker.BackoffMax.Ticks, config.Worker.BackoffInitial.Ticks << Math.Min(failures - 1, 20)));
+        failures == 0 ? config.LeaseDuration / 7 : TimeSpan.FromTicks(Math.Min(config.LeaseDuration.Ticks, config.Worker.BackoffInitial.Ticks << Math.Min(failures - 1, 20)));
 }
