@@ -4,7 +4,7 @@ namespace GitOps.Agent.Git;
 public sealed record GitOptions
 {
     /// <summary>
-    /// The defaults: 16 MiB per file, 20,000 files, 256 MiB in all, 8 push attempts with a backoff
+    /// The defaults: 16 MiB per file, 20,000 files, 256 MiB in all, 10 push attempts with a backoff
     /// of up to 50 ms, 100 ms, 200 ms … capped at 2 s between them.
     /// </summary>
     public static GitOptions Default { get; } = new();
@@ -26,9 +26,10 @@ public sealed record GitOptions
 
     /// <summary>
     /// How many times a status note is written on top of the remote's notes and pushed before the
-    /// write fails; every lost race (another agent's note landed first) costs one.
+    /// write fails. Every lost race costs one, and a lost race means another writer's note landed,
+    /// so W agents writing at the same moment need at most W attempts each.
     /// </summary>
-    public int MaxPushAttempts { get; init; } = 8;
+    public int MaxPushAttempts { get; init; } = 10;
 
     /// <summary>
     /// The first retry's backoff ceiling; it doubles with every retry up to <see cref="MaxPushRetryDelay"/>.

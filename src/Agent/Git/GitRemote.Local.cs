@@ -20,6 +20,8 @@ namespace GitOps.Agent.Git;
 /// </remarks>
 internal sealed partial class GitRemote
 {
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The remote's folder when it is on this file system, else null.</summary>
     private string? LocalPath()
     {
@@ -40,16 +42,10 @@ internal sealed partial class GitRemote
         var refFile = Path.Combine(remote.Info.Path, refName);
         var lockFile = refFile + ".lock";
         Directory.CreateDirectory(Path.GetDirectoryName(refFile)!);
-        FileStream stream;
-        try
+        if (TakeLock(lockFile, out var lockError) is not { } stream)
         {
-            stream = new FileStream(lockFile, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        }
-        catch (IOException ex)
-        {
-            // Mostly "exists": another writer holds the lock for a moment. A lock left by a crashed
-            // writer stays until removed by hand, as with git; the refusal names the file.
-            return SwapResult.Refused($"{refName} could not be locked, another writer may be updating it: {ex.Message}");
+            // A lock left by a crashed writer stays until removed by hand, as with git; the refusal names the file.
+            return SwapResult.Refused($"{refName} could not be locked, another writer may hold it: {lockError}");
         }
 
         var renamed = false;
@@ -77,6 +73,34 @@ internal sealed partial class GitRemote
             {
                 File.Delete(lockFile);
             }
+        }
+    }
+
+    /// <summary>
+    /// Creates the lock file exclusively, waiting up to <see cref="LockTimeout"/> for another
+    /// writer's few milliseconds under it (git's own <c>core.filesRefLockTimeout</c> default);
+    /// null (and the last error, which names the file) when it stays taken.
+    /// </summary>
+    private static FileStream? TakeLock(string lockFile, out string? error)
+    {
+        var deadline = Environment.TickCount64 + (long)LockTimeout.TotalMilliseconds;
+        while (true)
+        {
+            try
+            {
+                error = null;
+                return new FileStream(lockFile, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            }
+            catch (IOException ex)
+            {
+                error = ex.Message;
+                if (Environment.TickCount64 >= deadline)
+                {
+                    return null;
+                }
+            }
+
+            Thread.Sleep(Random.Shared.Next(1, 10));
         }
     }
 
