@@ -44,6 +44,9 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
     /// <summary>Runs between writing the note locally and pushing it; tests use it to lose a race on purpose.</summary>
     internal Action? BeforePush { get; set; }
 
+    /// <summary>Runs between a successful swap and reading the ref back; tests use it to lose the write after all.</summary>
+    internal Action? AfterPush { get; set; }
+
     public async Task WriteAsync(GitSourceSpec repository, string commitSha, CommitStatusEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(repository);
@@ -104,7 +107,8 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
         var written = CommitNote(repo, commit, updated, basis);
         BeforePush?.Invoke();
         var swap = remote.CompareAndSwap(NotesRef, basis, written);
-        var refusal = swap.Updated ? Verify(repo, remote, commit, entry, written) : swap.Refusal;
+        AfterPush?.Invoke();
+        var refusal = swap.Updated ? Verify(repo, remote, written) : swap.Refusal;
         if (refusal is not null)
         {
             LogPushRejected(logger, remote.Location.Url, commit.Sha, attempt, refusal);
@@ -114,22 +118,29 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
     }
 
     /// <summary>
-    /// Reads the remote's notes ref back after the swap: ours, or a later note that still holds our
-    /// entry, is success; anything else means the write was lost after all and is made again.
+    /// Reads the remote's notes ref back after the swap: ours, or a later commit with ours in its
+    /// history (another agent already wrote on top), is success; anything else means the write was
+    /// lost after all (a writer that does not swap pushed over it) and is made again.
     /// </summary>
-    private static string? Verify(Repository repo, GitRemote remote, ObjectId commit, CommitStatusEntry entry, ObjectId written)
+    /// <remarks>
+    /// History, not the note's text, decides: a later entry of the same cluster and target
+    /// replacing ours is last-writer-wins, not a loss to undo.
+    /// </remarks>
+    private static string? Verify(Repository repo, GitRemote remote, ObjectId written)
     {
         var remoteRefs = remote.ListReferences();
-        if (remoteRefs.TryGetValue(NotesRef, out var now) && string.Equals(now.Sha, written.Sha, StringComparison.Ordinal))
+        var now = remoteRefs.GetValueOrDefault(NotesRef)?.Sha;
+        if (string.Equals(now, written.Sha, StringComparison.Ordinal))
         {
             return null;
         }
 
         MirrorNotesRef(repo, remote, remoteRefs);
-        var note = repo.Notes[NotesNamespace, commit]?.Message;
-        return string.Equals(StatusNote.Upsert(note, entry), note, StringComparison.Ordinal)
+        var head = NotesHead(repo);
+        var ours = repo.Lookup<Commit>(written);
+        return head is not null && repo.ObjectDatabase.FindMergeBase(ours, repo.Lookup<Commit>(head))?.Id == written
             ? null
-            : $"{NotesRef} was pushed as {written.ToString(7)} but the remote holds {now?.Sha?[..7] ?? "(none)"} without our entry";
+            : $"{NotesRef} was pushed as {written.ToString(7)} but the remote now holds {now?[..7] ?? "(none)"}, which does not include it";
     }
 
     /// <summary>Writes the note in one notes commit whose only parent is <paramref name="basis"/>.</summary>
