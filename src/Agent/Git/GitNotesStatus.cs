@@ -160,7 +160,8 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
         return folded.Id;
     }
 
-    private static ObjectId? NotesHead(Repository repo) => repo.Refs[NotesRef]?.ResolveToDirectReference()?.Target?.Id;
+    private static ObjectId? NotesHead(Repository repo) =>
+        repo.Refs[NotesRef]?.ResolveToDirectReference()?.TargetIdentifier is { } sha ? new ObjectId(sha) : null;
 
     private static IReadOnlyList<CommitStatus> Read(Repository repo, GitRemote remote, string branch, int count)
     {

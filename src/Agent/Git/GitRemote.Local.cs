@@ -37,7 +37,21 @@ internal sealed partial class GitRemote
 
     private SwapResult SwapLocal(string path, string refName, ObjectId? expected, ObjectId desired)
     {
+        try
+        {
+            return SwapUnderRefLock(path, refName, expected, desired);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GitSourceException($"push to {Location.Url}: {ex.Message}", ex);
+        }
+    }
+
+    private SwapResult SwapUnderRefLock(string path, string refName, ObjectId? expected, ObjectId desired)
+    {
         using var remote = new Repository(path);
+
+        // Objects first: once the ref moves, every reader must find what it points at.
         CopyMissingObjects(remote, desired);
         var refFile = Path.Combine(remote.Info.Path, refName);
         var lockFile = refFile + ".lock";
@@ -53,7 +67,8 @@ internal sealed partial class GitRemote
         {
             using (stream)
             {
-                var current = remote.Refs[refName]?.ResolveToDirectReference()?.Target?.Id;
+                // Read under the lock: no git, libgit2 or receive-pack writer can move the ref until we let go.
+                var current = remote.Refs[refName]?.ResolveToDirectReference()?.TargetIdentifier is { } sha ? new ObjectId(sha) : null;
                 if (current != expected)
                 {
                     return SwapResult.Refused(Moved(refName, expected, current));

@@ -79,7 +79,9 @@ internal sealed partial class GitRemote
     /// <summary>
     /// Pushes the refspecs and returns the remote's rejections (empty when all refs were updated).
     /// A push that is not a fast-forward is a rejection too: libgit2 finds that out before sending
-    /// anything, and a server finds it out when another writer got there first.
+    /// anything, and a server finds it out when another writer got there first. Over a local
+    /// transport a writer that lands between libgit2's check and its update is overwritten; a ref
+    /// that others write concurrently needs <see cref="CompareAndSwap"/>.
     /// </summary>
     public IReadOnlyList<string> Push(IReadOnlyCollection<string> refspecs)
     {
