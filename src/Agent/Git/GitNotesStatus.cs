@@ -11,9 +11,11 @@ namespace GitOps.Agent.Git;
 /// </summary>
 /// <remarks>
 /// Agents of several clusters write notes on the same commits, so the notes ref is shared history:
-/// an update mirrors the remote's notes ref, replaces its own entry on top, and pushes without
-/// force. Losing the race (the push is not a fast-forward, or the server refuses it) means another
-/// agent wrote first; the update is then made again on top of theirs, a bounded number of times.
+/// an update mirrors the remote's notes ref, replaces its own entry on top, and swaps the remote
+/// ref from the commit it was based on to the new one (<see cref="GitRemote.CompareAndSwap"/>;
+/// never a force push), then reads the ref back. Losing the race means another agent wrote first;
+/// the update is then made again on top of theirs after a jittered exponential backoff, a bounded
+/// number of times (<see cref="GitOptions.MaxPushAttempts"/>).
 /// </remarks>
 public sealed partial class GitNotesStatus : ICommitStatusStore
 {
@@ -42,7 +44,10 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
     /// <summary>Runs between writing the note locally and pushing it; tests use it to lose a race on purpose.</summary>
     internal Action? BeforePush { get; set; }
 
-    public Task WriteAsync(GitSourceSpec repository, string commitSha, CommitStatusEntry entry, CancellationToken ct)
+    /// <summary>Runs between a successful swap and reading the ref back; tests use it to lose the write after all.</summary>
+    internal Action? AfterPush { get; set; }
+
+    public async Task WriteAsync(GitSourceSpec repository, string commitSha, CommitStatusEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(entry);
@@ -52,7 +57,25 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
             throw new ArgumentException($"'{commitSha}' is not a full commit SHA", nameof(commitSha));
         }
 
-        return cache.UseAsync(repository, (repo, remote) => Write(repo, remote, commit, entry, ct), ct);
+        string? refusal = null;
+        for (var attempt = 1; attempt <= options.MaxPushAttempts; attempt++)
+        {
+            if (attempt > 1)
+            {
+                // Outside the clone's lock, so the source's fetches of this repository go on meanwhile.
+                await Task.Delay(BackoffDelay(attempt - 1), time, ct);
+            }
+
+            var tried = attempt;
+            refusal = await cache.UseAsync(repository, (repo, remote) => TryWrite(repo, remote, commit, entry, tried), ct);
+            if (refusal is null)
+            {
+                return;
+            }
+        }
+
+        throw new GitSourceException(
+            $"status of commit {commit.ToString(7)} in {RepositoryLocation.Parse(repository.Repository)}: {NotesRef} was rejected {options.MaxPushAttempts} times ({refusal})");
     }
 
     public Task<IReadOnlyList<CommitStatus>> ReadStatusAsync(GitSourceSpec repository, string branch, int count, CancellationToken ct)
@@ -63,36 +86,82 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
         return cache.UseAsync(repository, (repo, remote) => Read(repo, remote, branch, count), ct);
     }
 
-    private bool Write(Repository repo, GitRemote remote, ObjectId commit, CommitStatusEntry entry, CancellationToken ct)
+    /// <summary>
+    /// One attempt: our entry on top of the remote's current note, swapped in only if the remote
+    /// still holds the notes commit ours is based on. Returns null when the remote's note holds the
+    /// entry, else why not.
+    /// </summary>
+    private string? TryWrite(Repository repo, GitRemote remote, ObjectId commit, CommitStatusEntry entry, int attempt)
     {
-        var rejections = new List<string>();
-        for (var attempt = 1; attempt <= options.MaxPushAttempts; attempt++)
+        MirrorNotesRef(repo, remote, remote.ListReferences());
+        var existing = repo.Notes[NotesNamespace, commit]?.Message;
+        var updated = StatusNote.Upsert(existing, entry);
+        if (string.Equals(existing, updated, StringComparison.Ordinal))
         {
-            ct.ThrowIfCancellationRequested();
-            MirrorNotesRef(repo, remote, remote.ListReferences());
-            var existing = repo.Notes[NotesNamespace, commit]?.Message;
-            var updated = StatusNote.Upsert(existing, entry);
-            if (string.Equals(existing, updated, StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            var signature = Signature();
-            repo.Notes.Add(commit, updated, signature, signature, NotesNamespace);
-            BeforePush?.Invoke();
-            var rejected = remote.Push([$"{NotesRef}:{NotesRef}"]);
-            if (rejected.Count == 0)
-            {
-                return true;
-            }
-
-            rejections.AddRange(rejected);
-            LogPushRejected(logger, remote.Location.Url, commit.Sha, attempt, rejected[0]);
+            return null;
         }
 
-        throw new GitSourceException(
-            $"status of commit {commit.ToString(7)} in {remote.Location}: {NotesRef} was rejected {options.MaxPushAttempts} times ({rejections[^1]})");
+        // The parent of our notes commit is the remote's value, and the swap insists the remote
+        // still holds exactly that: no write ever replaces history it did not include.
+        var basis = NotesHead(repo);
+        var written = CommitNote(repo, commit, updated, basis);
+        BeforePush?.Invoke();
+        var swap = remote.CompareAndSwap(NotesRef, basis, written);
+        AfterPush?.Invoke();
+        var refusal = swap.Updated ? Verify(repo, remote, written) : swap.Refusal;
+        if (refusal is not null)
+        {
+            LogPushRejected(logger, remote.Location.Url, commit.Sha, attempt, refusal);
+        }
+
+        return refusal;
     }
+
+    /// <summary>
+    /// Reads the remote's notes ref back after the swap: ours, or a later commit with ours in its
+    /// history (another agent already wrote on top), is success; anything else means the write was
+    /// lost after all (a writer that does not swap pushed over it) and is made again.
+    /// </summary>
+    /// <remarks>
+    /// History, not the note's text, decides: a later entry of the same cluster and target
+    /// replacing ours is last-writer-wins, not a loss to undo.
+    /// </remarks>
+    private static string? Verify(Repository repo, GitRemote remote, ObjectId written)
+    {
+        var remoteRefs = remote.ListReferences();
+        var now = remoteRefs.GetValueOrDefault(NotesRef)?.Sha;
+        if (string.Equals(now, written.Sha, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        MirrorNotesRef(repo, remote, remoteRefs);
+        var head = NotesHead(repo);
+        var ours = repo.Lookup<Commit>(written);
+        return head is not null && repo.ObjectDatabase.FindMergeBase(ours, repo.Lookup<Commit>(head))?.Id == written
+            ? null
+            : $"{NotesRef} was pushed as {written.ToString(7)} but the remote now holds {now?[..7] ?? "(none)"}, which does not include it";
+    }
+
+    /// <summary>Writes the note in one notes commit whose only parent is <paramref name="basis"/>.</summary>
+    /// <remarks>
+    /// LibGit2Sharp's <c>Notes.Add</c> first removes an existing note in a commit of its own; the
+    /// two are folded into one, so the remote's value is the parent and history stays one commit
+    /// per update.
+    /// </remarks>
+    private ObjectId CommitNote(Repository repo, ObjectId commit, string message, ObjectId? basis)
+    {
+        var signature = Signature();
+        repo.Notes.Add(commit, message, signature, signature, NotesNamespace);
+        var added = repo.Lookup<Commit>(NotesHead(repo));
+        Commit[] parents = basis is null ? [] : [repo.Lookup<Commit>(basis)];
+        var folded = repo.ObjectDatabase.CreateCommit(added.Author, added.Committer, added.Message, added.Tree, parents, prettifyMessage: false);
+        repo.Refs.UpdateTarget(repo.Refs[NotesRef], folded.Id);
+        return folded.Id;
+    }
+
+    private static ObjectId? NotesHead(Repository repo) =>
+        repo.Refs[NotesRef]?.ResolveToDirectReference()?.TargetIdentifier is { } sha ? new ObjectId(sha) : null;
 
     private static IReadOnlyList<CommitStatus> Read(Repository repo, GitRemote remote, string branch, int count)
     {

@@ -5,12 +5,20 @@ namespace GitOps.Agent.Git;
 /// <summary>A reference as the remote advertises it: a SHA, or the name a symbolic one (HEAD) points at.</summary>
 internal sealed record RemoteRef(string Name, string? Sha, string? SymbolicTarget);
 
+/// <summary>Outcome of <see cref="GitRemote.CompareAndSwap"/>: the ref was moved, or why it was not.</summary>
+internal readonly record struct SwapResult(bool Updated, string? Refusal)
+{
+    public static SwapResult Done => new(true, null);
+
+    public static SwapResult Refused(string reason) => new(false, reason);
+}
+
 /// <summary>
 /// The network verbs on the cache's <c>origin</c> remote (ls-remote, fetch, push) with credentials,
 /// cancellation and error messages that name the repository without secrets. Used by one thread
 /// at a time, under the repository's lock.
 /// </summary>
-internal sealed class GitRemote
+internal sealed partial class GitRemote
 {
     public const string Name = "origin";
 
@@ -71,7 +79,9 @@ internal sealed class GitRemote
     /// <summary>
     /// Pushes the refspecs and returns the remote's rejections (empty when all refs were updated).
     /// A push that is not a fast-forward is a rejection too: libgit2 finds that out before sending
-    /// anything, and a server finds it out when another writer got there first.
+    /// anything, and a server finds it out when another writer got there first. Over a local
+    /// transport a writer that lands between libgit2's check and its update is overwritten; a ref
+    /// that others write concurrently needs <see cref="CompareAndSwap"/>.
     /// </summary>
     public IReadOnlyList<string> Push(IReadOnlyCollection<string> refspecs)
     {
@@ -99,6 +109,67 @@ internal sealed class GitRemote
 
         return rejections;
     }
+
+    /// <summary>
+    /// Moves the remote's <paramref name="refName"/> from <paramref name="expected"/> (null: absent)
+    /// to <paramref name="desired"/>, the value of the same ref in the local repository, and only
+    /// then: when the remote holds anything else, nothing changes and the refusal says why.
+    /// </summary>
+    /// <remarks>
+    /// Over the network the guard has two halves. The negotiation callback sees the value the
+    /// remote advertised when the push connected and refuses unless it is <paramref name="expected"/>;
+    /// the server (receive-pack) then updates the ref only if it still holds that advertised value,
+    /// under its ref lock, and reports a refusal otherwise. libgit2's local transport has no such
+    /// server half (it overwrites the ref), so local remotes go through <see cref="SwapLocal"/>.
+    /// </remarks>
+    public SwapResult CompareAndSwap(string refName, ObjectId? expected, ObjectId desired)
+    {
+        if (LocalPath() is { } path)
+        {
+            return Run("push to", () => SwapLocal(path, refName, expected, desired));
+        }
+
+        string? moved = null;
+        var rejections = new List<string>();
+        var options = new PushOptions
+        {
+            CredentialsProvider = credentials?.Begin(),
+            OnPushStatusError = e => rejections.Add($"{e.Reference}: {UrlRedactor.Redact(e.Message)}"),
+            OnNegotiationCompletedBeforePush = updates =>
+            {
+                moved = updates.Where(u => u.DestinationRefName == refName && u.SourceObjectId != (expected ?? ObjectId.Zero))
+                    .Select(u => Moved(refName, expected, u.SourceObjectId == ObjectId.Zero ? null : u.SourceObjectId))
+                    .FirstOrDefault();
+                return moved is null;
+            },
+            OnPushTransferProgress = (_, _, _) => !ct.IsCancellationRequested,
+            OnPackBuilderProgress = (_, _, _) => !ct.IsCancellationRequested,
+        };
+        Run("push to", () =>
+        {
+            try
+            {
+                repository.Network.Push(repository.Network.Remotes[Name], $"{refName}:{refName}", options);
+            }
+            catch (NonFastForwardException)
+            {
+                moved ??= $"{refName}: not a fast-forward (the remote moved)";
+            }
+            catch (LibGit2SharpException) when (moved is not null)
+            {
+                // Our own negotiation callback refused the push; the reason is in 'moved'.
+            }
+
+            return 0;
+        });
+
+        return moved is not null ? SwapResult.Refused(moved)
+            : rejections.Count > 0 ? SwapResult.Refused(rejections[0])
+            : SwapResult.Done;
+    }
+
+    private static string Moved(string refName, ObjectId? expected, ObjectId? actual) =>
+        $"{refName} moved on the remote: it is at {actual?.ToString(7) ?? "(none)"}, the write was based on {expected?.ToString(7) ?? "(none)"}";
 
     private T Run<T>(string verb, Func<T> operation)
     {

@@ -83,6 +83,32 @@ public sealed class GitNotesStatusTests : IDisposable
 
     [Fact]
     [UnsupportedOSPlatform("windows")]
+    public async Task Write_AnotherAgentPushedFirstOverSsh_RefusesToPushOverItAndRetries()
+    {
+        var sha = repo.Write("a.yaml", "a").Commit("one");
+        var prod = SshAgent("prod");
+        var pushes = 0;
+        prod.BeforePush = () =>
+        {
+            // The remote moves after prod read it: the swap must see that the advertised value is
+            // not the one prod's note is based on, and refuse instead of pushing a stale parent.
+            if (++pushes == 1)
+            {
+                Agent("staging").WriteAsync(Spec(), sha, StatusNoteTests.Entry("staging"), CancellationToken.None).GetAwaiter().GetResult();
+            }
+        };
+
+        await prod.WriteAsync(SshSpec(), sha, StatusNoteTests.Entry("prod"), CancellationToken.None);
+
+        Assert.Equal(2, pushes);
+        var note = repo.RemoteGit("notes", "--ref=gitops", "show", sha);
+        Assert.Contains("prod/django: Synced", note, StringComparison.Ordinal);
+        Assert.Contains("staging/django: Synced", note, StringComparison.Ordinal);
+        Assert.Equal("2", repo.RemoteGit("rev-list", "--count", GitNotesStatus.NotesRef));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
     public async Task Write_ServerRejectsThePush_RetriesThroughPushStatusError()
     {
         var sha = repo.Write("a.yaml", "a").Commit("one");
