@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using GitOps.Agent.Git;
+using GitOps.Agent.Kube;
+using GitOps.Integration.Tests.Agent;
+using Xunit.Abstractions;
+
+namespace GitOps.Integration.Tests.Faults;
+
+/// <summary>
+/// A leader paused mid-apply (SIGSTOP: a frozen VM, a long stop-the-world pause) past its Lease:
+/// the standby takes over and syncs a newer commit; when the old leader wakes, it writes nothing —
+/// not one object, not one note — because its writes are fenced by the Lease it can no longer prove.
+/// </summary>
+public sealed class LeaderPauseTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
+{
+    private const int Objects = 300;
+
+    [Fact]
+    public async Task Agent_LeaderPausedPastItsLease_WritesNothingAfterWaking()
+    {
+        await using var a = new AgentHarness(cluster, "pause");
+        var targets = $"""
+              - name: app
+                repository: {a.Remote}
+                branch: main
+                interval: 5s
+                prune: true
+                defaultNamespace: {a.Namespace}
+            """;
+        a.Sync.Repo.Write("a.yaml", Yaml.ConfigMap(a.Namespace, "first", ("k", "0"))).Commit("first");
+        var first = a.Push();
+        using var leader = new AgentProcess("replica-a", cluster.Kubeconfig, a.Namespace, targets, output);
+        await a.WaitForStatusAsync(first, "Synced", TimeSpan.FromSeconds(60));
+        using var standby = new AgentProcess("replica-b", cluster.Kubeconfig, a.Namespace, targets, output);
+        Assert.Equal("replica-a", await HolderAsync(a));
+
+        a.Sync.Repo.Write("a.yaml", Many(a.Namespace, "old")).Commit("old: many objects");
+        a.Push();
+        await AgentHarness.EventuallyAsync(async () => await CountAsync(a, "old") is > 10 and < Objects ? "mid-apply" : null, TimeSpan.FromSeconds(60), "the leader applying");
+        leader.Pause();
+        output.WriteLine($"paused the leader with {await CountAsync(a, "old")} of {Objects} objects at 'old'");
+
+        a.Sync.Repo.Write("a.yaml", Many(a.Namespace, "new")).Commit("new");
+        var newer = a.Push();
+        await a.WaitForStatusAsync(newer, "Synced", TimeSpan.FromSeconds(90));
+        Assert.Equal("replica-b", await HolderAsync(a));
+        var before = await VersionsAsync(a);
+        var notesBefore = NotesRef(a);
+
+        leader.Resume();
+        await Task.Delay(TimeSpan.FromSeconds(10)); // the window in which the old leader used to write
+
+        Assert.Equal(before, await VersionsAsync(a)); // not one object written
+        Assert.Equal(Objects, await CountAsync(a, "new"));
+        Assert.Equal(notesBefore, NotesRef(a)); // not one note written
+        Assert.Contains(leader.Lines, l => l.Contains("not writing: the leader Lease was not renewed", StringComparison.Ordinal) || l.Contains("lost leadership", StringComparison.Ordinal));
+        Assert.False(leader.HasExited, "the old leader must live on as a standby");
+    }
+
+    private static string Many(string ns, string value) =>
+        string.Join("\n---\n", Enumerable.Range(0, Objects).Select(i => Yaml.ConfigMap(ns, $"cm-{i:000}", ("v", value))));
+
+    private static async Task<int> CountAsync(AgentHarness a, string value)
+    {
+        var list = await a.Sync.Api.ListAsync($"/api/v1/namespaces/{a.Namespace}/configmaps", null, CancellationToken.None);
+        return (list["items"] as JsonArray ?? []).OfType<JsonObject>().Count(i => (string?)i["data"]?["v"] == value);
+    }
+
+    private static async Task<string> VersionsAsync(AgentHarness a)
+    {
+        var list = await a.Sync.Api.ListAsync($"/api/v1/namespaces/{a.Namespace}/configmaps", null, CancellationToken.None);
+        return string.Join(",", (list["items"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(i => $"{i["metadata"]!["name"]}={i["metadata"]!["resourceVersion"]}").Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<string?> HolderAsync(AgentHarness a)
+    {
+        var lease = await a.Sync.Api.GetAsync($"/apis/coordination.k8s.io/v1/namespaces/{a.Namespace}/leases/gitops-agent", CancellationToken.None);
+        return (string?)lease?["spec"]?["holderIdentity"];
+    }
+
+    private static string NotesRef(AgentHarness a) =>
+        Processes.Run("git", a.Sync.Repo.Root, null, "--git-dir", a.Remote, "rev-parse", "--verify", "-q", GitNotesStatus.NotesRef).Trim();
+}
