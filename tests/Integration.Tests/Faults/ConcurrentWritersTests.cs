@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using GitOps.Agent.Sync;
+using Xunit.Abstractions;
+
+namespace GitOps.Integration.Tests.Faults;
+
+/// <summary>
+/// Several writers of one target at once (three `gitops sync` runs at different revisions): the
+/// inventory is written compare-and-swap and merged on conflict, so every object any of them
+/// labelled stays recorded, and one later sync prunes the cluster back to exactly its revision.
+/// </summary>
+public sealed class ConcurrentWritersTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
+{
+    private const int PerRevision = 300;
+
+    [Fact]
+    public async Task Sync_ThreeConcurrentRunsThenOneBack_NothingStaysLabelled()
+    {
+        await using var h = new SyncHarness(cluster, "conc");
+        h.Kubectl("create", "namespace", h.Namespace);
+        var revisions = new List<string>();
+        for (var r = 1; r <= 3; r++)
+        {
+            h.Repo.Write("objects.yaml", Many(h.Namespace, $"r{r}")).Commit($"revision {r}");
+            revisions.Add(h.Repo.Head);
+        }
+
+        var runs = revisions.Select((sha, i) => Task.Run(() => Sync(h, sha, $"cache-{i}"))).ToArray();
+        var results = await Task.WhenAll(runs);
+        foreach (var r in results)
+        {
+            output.WriteLine($"exit {r.ExitCode}: {r.Stdout.Split('\n').LastOrDefault(l => l.Length > 0)} {r.Stderr}");
+        }
+
+        var labelled = await LabelledAsync(h);
+        var recorded = await RecordedAsync(h);
+        Assert.Empty(labelled.Except(recorded)); // no labelled object outside the inventory
+        output.WriteLine($"after the race: {labelled.Count} labelled, {recorded.Count} recorded");
+
+        h.Repo.Write("objects.yaml", Yaml.ConfigMap(h.Namespace, "last", ("k", "v"))).Commit("back to one object");
+        var back = Sync(h, h.Repo.Head, "cache-back");
+        Assert.True(back.ExitCode == 0, back.Stdout + back.Stderr);
+
+        Assert.Equal([$"{h.Namespace}/last"], await LabelledAsync(h));
+        Assert.Equal([$"{h.Namespace}/last"], await RecordedAsync(h));
+    }
+
+    private ProcessResult Sync(SyncHarness h, string revision, string cache)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = Processes.Exec("dotnet", h.Repo.Root, null,
+            Path.Combine(AppContext.BaseDirectory, "gitops.dll"), "sync", "--repo", h.Repo.Root, "--branch", "main", "--revision", revision,
+            "--target", h.Target.Name, "-n", h.Namespace, "--prune", "--no-status", "--kubeconfig", cluster.Kubeconfig,
+            "--cache-dir", Path.Combine(h.Repo.Root, ".." , $"{h.Namespace}-{cache}"));
+        output.WriteLine($"sync {revision[..7]} took {clock.ElapsedMilliseconds} ms");
+        return result;
+    }
+
+    private static string Many(string ns, string prefix) =>
+        string.Join("\n---\n", Enumerable.Range(0, PerRevision).Select(i => Yaml.ConfigMap(ns, $"{prefix}-{i:000}", ("k", prefix))));
+
+    private static async Task<List<string>> LabelledAsync(SyncHarness h)
+    {
+        var id = InventoryStore.IdOf(h.Target);
+        var list = await h.Api.ListAsync($"/api/v1/namespaces/{h.Namespace}/configmaps", $"applyset.kubernetes.io/part-of={id}", CancellationToken.None);
+        return [.. (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(i => $"{h.Namespace}/{i["metadata"]!["name"]}").Order(StringComparer.Ordinal)];
+    }
+
+    private static async Task<List<string>> RecordedAsync(SyncHarness h)
+    {
+        var parent = await h.Api.GetAsync($"/api/v1/namespaces/default/configmaps/{InventoryStore.ParentName(h.Target)}", CancellationToken.None);
+        return [.. ApplySetInventory.ParseMembers((string?)parent?["data"]?["members"]).Keys.Select(k => $"{k.Namespace}/{k.Name}").Order(StringComparer.Ordinal)];
+    }
+}
