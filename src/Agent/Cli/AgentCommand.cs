@@ -64,7 +64,7 @@ internal static class AgentCommand
         await host.WaitForShutdownAsync(ct);
         var died = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
         return died?.ExecuteTask?.Exception?.GetBaseException() is { } fatal
-            ? CliOutput.Error($"{died.GetType().Name} stopped: {fatal.Message}", 1)
+            ? CliOutput.Error($"{died.GetType().Name} stopped: {fatal.Message.ReplaceLineEndings(" ")}", 1)
             : 0;
     }
 
