@@ -27,7 +27,7 @@ internal static class AgentHost
         s.AddSingleton(config);
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(api);
-        s.AddSingleton<AgentMetrics>();
+        s.AddSingleton(sp => new AgentMetrics(sp.GetRequiredService<KubeApi>().Requests, sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton<AgentReadiness>();
         s.AddSingleton(sp => new LeaseFence(LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism)));

@@ -1,68 +1,130 @@
-using System.Collections.Concurrent;
-using System.Globalization;
+using System.Reflection;
 using System.Text;
+using GitOps.Agent.Kube;
 using GitOps.Agent.Sync;
 using GitOps.Diff.Drift;
+using Prometheus;
 
 namespace GitOps.Agent.Hosting;
 
 /// <summary>
-/// The agent's Prometheus metrics, in the text exposition format. A handful of series do not
-/// justify a metrics library; names follow Prometheus conventions (units, _total).
+/// The agent's Prometheus metrics, through prometheus-net with a registry of its own (several
+/// agents share a test process; the library's default registry would also start its .NET event
+/// listeners). prometheus-net was chosen over OpenTelemetry's exporter by measurement: see
+/// <see cref="StatusServer"/>'s remarks. Families labelled by target are registered on their
+/// first sample, so a follower shows no pass series at all, only <c>gitops_leader 0</c>.
 /// </summary>
-internal sealed class AgentMetrics(Kube.KubeApi api)
+internal sealed class AgentMetrics
 {
-    private readonly ConcurrentDictionary<string, double> series = new(StringComparer.Ordinal);
+    private static readonly double[] PassBuckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    private readonly CollectorRegistry registry = Metrics.NewCustomRegistry();
+    private readonly Dictionary<string, string> syncedRevision = new(StringComparer.Ordinal);
+    private readonly Lock revisionLock = new();
+    private readonly RequestCounter requests;
+    private readonly TimeProvider clock;
+    private readonly Gauge leader;
+    private readonly Lazy<Counter> passes;
+    private readonly Lazy<Histogram> passDuration;
+    private readonly Lazy<Counter> objects;
+    private readonly Lazy<Gauge> lastSynced;
+    private readonly Lazy<Gauge> lastRevision;
+    private readonly Lazy<Counter> errors;
+    private readonly Lazy<Gauge> reachable;
+    private readonly Lazy<Gauge> targetReachable;
+    private readonly Lazy<Counter> apiRequests;
+
+    public AgentMetrics(RequestCounter requests, TimeProvider clock)
+    {
+        this.requests = requests;
+        this.clock = clock;
+        var f = Metrics.WithCustomRegistry(registry);
+        leader = f.CreateGauge("gitops_leader", "1 while this replica holds the Lease and syncs; 0 on a follower.");
+        f.CreateGauge("gitops_build_info", "The agent's version; always 1.", "version").WithLabels(Version).Set(1);
+        passes = new(() => f.CreateCounter("gitops_passes_total", "Reconcile passes by outcome.", "target", "phase"));
+        passDuration = new(() => f.CreateHistogram("gitops_pass_duration_seconds", "How long a pass took.", ["target"], new HistogramConfiguration { Buckets = PassBuckets }));
+        objects = new(() => f.CreateCounter("gitops_objects_total", "Objects of passes, by what the pass did to them.", "target", "action"));
+        lastSynced = new(() => f.CreateGauge("gitops_last_synced_timestamp_seconds", "When the target last reached Synced (Unix time).", "target"));
+        lastRevision = new(() => f.CreateGauge("gitops_last_synced_revision", "The revision the target last reached Synced at; always 1.", "target", "revision"));
+        errors = new(() => f.CreateCounter("gitops_errors_total", "Errors outside a pass's verdict, by the stage that failed.", "target", "stage"));
+        reachable = new(() => f.CreateGauge("gitops_reachable", "1 when a dependency answered its last request.", "dependency"));
+        targetReachable = new(() => f.CreateGauge("gitops_reachable", "1 when a dependency answered its last request.", "dependency", "target"));
+        apiRequests = new(() => f.CreateCounter("gitops_api_requests_total", "Requests to the API server by verb.", "verb"));
+        var heap = f.CreateGauge("gitops_gc_heap_bytes", "Managed heap size after the last garbage collection.");
+        var committed = f.CreateGauge("gitops_gc_committed_bytes", "Memory the garbage collector has committed.");
+        var resident = f.CreateGauge("process_resident_memory_bytes", "Resident memory of the process.");
+        registry.AddBeforeCollectCallback(() =>
+        {
+            var gc = GC.GetGCMemoryInfo();
+            heap.Set(gc.HeapSizeBytes);
+            committed.Set(gc.TotalCommittedBytes);
+            resident.Set(Environment.WorkingSet);
+            foreach (var (verb, count) in requests.Snapshot())
+            {
+                apiRequests.Value.WithLabels(verb).IncTo(count);
+            }
+        });
+        leader.Set(0);
+    }
+
+    /// <summary>The informational version of the build (SDK-stamped, with the commit when known).</summary>
+    public static string Version { get; } =
+        typeof(AgentMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>The Prometheus exposition format's content type, as <see cref="WriteAsync"/> writes it.</summary>
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     public void RecordPass(string target, SyncResult result, TimeSpan duration)
     {
-        Add($"gitops_passes_total{{target=\"{target}\",phase=\"{result.Phase}\"}}", 1);
-        Add($"gitops_pass_duration_seconds_sum{{target=\"{target}\"}}", duration.TotalSeconds);
-        Add($"gitops_pass_duration_seconds_count{{target=\"{target}\"}}", 1);
+        passes.Value.WithLabels(target, result.Phase.ToString()).Inc();
+        passDuration.Value.WithLabels(target).Observe(duration.TotalSeconds);
         foreach (var (action, count) in result.Counts)
         {
-            Add($"gitops_objects_total{{target=\"{target}\",action=\"{action.ToContract()}\"}}", count);
+            objects.Value.WithLabels(target, action.ToContract()).Inc(count);
         }
 
         if (result.Phase == SyncPhase.Synced)
         {
-            series[$"gitops_last_synced_timestamp_seconds{{target=\"{target}\"}}"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            foreach (var key in series.Keys.Where(k => k.StartsWith($"gitops_last_synced_revision{{target=\"{target}\"", StringComparison.Ordinal)))
-            {
-                series.TryRemove(key, out _);
-            }
-
-            series[$"gitops_last_synced_revision{{target=\"{target}\",revision=\"{result.Revision}\"}}"] = 1;
+            lastSynced.Value.WithLabels(target).Set(clock.GetUtcNow().ToUnixTimeSeconds());
+            SetSyncedRevision(target, result.Revision);
         }
     }
 
-    public void RecordError(string target, string stage) => Add($"gitops_errors_total{{target=\"{target}\",stage=\"{stage}\"}}", 1);
+    public void RecordError(string target, string stage) => errors.Value.WithLabels(target, stage).Inc();
 
-    public void SetLeader(bool leading) => series["gitops_leader"] = leading ? 1 : 0;
+    public void SetLeader(bool leading) => leader.Set(leading ? 1 : 0);
 
     /// <summary>Whether a dependency answers: <c>apiserver</c> (target null) or a target's <c>git</c> repository.</summary>
-    public void SetReachable(string dependency, string? target, bool reachable) =>
-        series[target is null ? $"gitops_reachable{{dependency=\"{dependency}\"}}" : $"gitops_reachable{{dependency=\"{dependency}\",target=\"{target}\"}}"] = reachable ? 1 : 0;
-
-    public string Render()
+    public void SetReachable(string dependency, string? target, bool reachable)
     {
-        var sb = new StringBuilder();
-        foreach (var (name, value) in series.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            sb.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-
-        var gc = GC.GetGCMemoryInfo();
-        sb.Append("gitops_gc_heap_bytes ").Append(gc.HeapSizeBytes).Append('\n');
-        sb.Append("gitops_gc_committed_bytes ").Append(gc.TotalCommittedBytes).Append('\n');
-        sb.Append("process_resident_memory_bytes ").Append(Environment.WorkingSet).Append('\n');
-        foreach (var (verb, count) in api.Requests.Snapshot().OrderBy(r => r.Key, StringComparer.Ordinal))
-        {
-            sb.Append("gitops_api_requests_total{verb=\"").Append(verb).Append("\"} ").Append(count).Append('\n');
-        }
-
-        return sb.ToString();
+        var child = target is null ? this.reachable.Value.WithLabels(dependency) : targetReachable.Value.WithLabels(dependency, target);
+        child.Set(reachable ? 1 : 0);
     }
 
-    private void Add(string name, double value) => series.AddOrUpdate(name, value, (_, v) => v + value);
+    /// <summary>Writes every series in the text exposition format (<see cref="ContentType"/>).</summary>
+    public Task WriteAsync(Stream to, CancellationToken ct) => registry.CollectAndExportAsTextAsync(to, ct);
+
+    /// <summary>The exposition text, for tests and diagnostics.</summary>
+    public string Render()
+    {
+        using var buffer = new MemoryStream();
+        // A MemoryStream completes every write synchronously: this wait never blocks on I/O.
+        WriteAsync(buffer, CancellationToken.None).GetAwaiter().GetResult();
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>One series per target: the previous revision's is removed, not left at 1 beside the new one.</summary>
+    private void SetSyncedRevision(string target, string revision)
+    {
+        lock (revisionLock)
+        {
+            if (syncedRevision.TryGetValue(target, out var previous) && previous != revision)
+            {
+                lastRevision.Value.RemoveLabelled(target, previous);
+            }
+
+            syncedRevision[target] = revision;
+            lastRevision.Value.WithLabels(target, revision).Set(1);
+        }
+    }
 }
