@@ -31,8 +31,15 @@ internal sealed class KubeApi : IClusterClient, IDisposable
 
     public RequestCounter Requests { get; }
 
-    /// <summary>Checked before every write (never before reads or dry-runs): the agent's Lease fence.</summary>
-    public IWriteFence Fence { get; set; } = WriteFence.None;
+    /// <summary>
+    /// Checked before every write (never before reads or dry-runs): the agent's Lease fence. Once
+    /// here, before a body is built, and once more in the handler, right before the socket.
+    /// </summary>
+    public IWriteFence Fence
+    {
+        get => Requests.Fence;
+        set => Requests.Fence = value;
+    }
 
     /// <summary>The typed client, for what it does well (leader election leases).</summary>
     public IKubernetes Client => client;

@@ -17,15 +17,27 @@ internal sealed class RequestCounter : DelegatingHandler
 
     public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(counts);
 
+    /// <summary>
+    /// Checked for every write except the Lease's own, as the last step before the request goes to
+    /// the socket: a process frozen earlier than this finds the fence down when it wakes.
+    /// </summary>
+    public IWriteFence Fence { get; set; } = WriteFence.None;
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var dryRun = request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
         // Leader election's Lease renewals are counted apart: they are the price of HA, not of syncing.
-        var lease = request.RequestUri?.AbsolutePath.Contains("/leases/", StringComparison.Ordinal) == true;
+        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+        var lease = path.Contains("/leases/", StringComparison.Ordinal) || path.EndsWith("/leases", StringComparison.Ordinal); // renewals, and the first create
         var verb = request.Method.Method + (dryRun ? " (dry-run)" : string.Empty) + (lease ? " (lease)" : string.Empty);
         counts.AddOrUpdate(verb, 1, (_, n) => n + 1);
         if (request.Method != HttpMethod.Get && !dryRun)
         {
+            if (!lease)
+            {
+                Fence.EnsureHeld();
+            }
+
             Interlocked.Increment(ref writes);
         }
 

@@ -16,12 +16,13 @@ public sealed class TargetWorkerTests : IDisposable
     private readonly ScriptedGit git;
     private readonly ScriptedPasses passes;
     private readonly CancellationTokenSource leading = new();
-    private readonly TestMetrics metrics = new();
+    private readonly AgentMetrics metrics;
 
     public TargetWorkerTests()
     {
         git = new ScriptedGit(clock);
         passes = new ScriptedPasses(clock, git.Start);
+        metrics = new AgentMetrics(new GitOps.Agent.Kube.RequestCounter(), clock);
     }
 
     private static WorkerOptions Options => new() { Jitter = 0, BackoffInitial = TimeSpan.FromSeconds(2), BackoffMax = TimeSpan.FromSeconds(30), ResyncPeriod = TimeSpan.FromMinutes(2) };
@@ -30,7 +31,7 @@ public sealed class TargetWorkerTests : IDisposable
     {
         var target = new TargetConfig("app", "https://git.example.com/r.git") { Interval = interval ?? TimeSpan.FromSeconds(10), Timeout = timeout };
         var config = AgentConfig.Default([target]) with { Worker = Options };
-        var services = new WorkerServices(passes, git, metrics.Metrics, new AgentReadiness(), clock) { Random = () => 0.5 };
+        var services = new WorkerServices(passes, git, metrics, new AgentReadiness(), clock) { Random = () => 0.5 };
         var worker = new TargetWorker(target, config, services, NullLogger<TargetWorker>.Instance);
         _ = Task.Run(() => worker.RunAsync(leading.Token));
         return worker;
@@ -151,7 +152,7 @@ public sealed class TargetWorkerTests : IDisposable
         var heal = await NextPassAsync();
 
         Assert.Equal(first.Request.Known?.CommitSha ?? new string('a', 40), heal.Request.Known!.CommitSha);
-        Assert.Contains("gitops_reachable{dependency=\"git\",target=\"app\"} 0", metrics.Metrics.Render(), StringComparison.Ordinal);
+        Assert.Contains("gitops_reachable{dependency=\"git\",target=\"app\"} 0", metrics.Render(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,7 +172,7 @@ public sealed class TargetWorkerTests : IDisposable
     public void Backoff_Failures_DoublesFromInitialAndStopsAtMax()
     {
         var target = new TargetConfig("app", "https://git.example.com/r.git");
-        var worker = new TargetWorker(target, AgentConfig.Default([target]) with { Worker = Options }, new WorkerServices(passes, git, metrics.Metrics, new AgentReadiness(), clock), NullLogger<TargetWorker>.Instance);
+        var worker = new TargetWorker(target, AgentConfig.Default([target]) with { Worker = Options }, new WorkerServices(passes, git, metrics, new AgentReadiness(), clock), NullLogger<TargetWorker>.Instance);
 
         Assert.Equal([2, 4, 8, 16, 30, 30], new[] { 1, 2, 3, 4, 5, 40 }.Select(n => worker.Backoff(n).TotalSeconds));
     }
@@ -220,6 +221,5 @@ public sealed class TargetWorkerTests : IDisposable
     {
         leading.Cancel();
         leading.Dispose();
-        metrics.Dispose();
     }
 }
