@@ -28,10 +28,16 @@ internal sealed record SyncResult(string Revision, string Target, SyncPhase Phas
     /// <summary>The revision the cluster is at after the pass: this one, or on failure the last one applied in full.</summary>
     public string? ClusterRevision { get; init; }
 
+    /// <summary>
+    /// The pass was cut off (cancelled, server gone) after it may have written: how far it got is
+    /// not known, so the cluster is not said to stay where it was.
+    /// </summary>
+    public bool Interrupted { get; init; }
+
     /// <summary>What a status note says beyond phase and counts: for a failure, why, and where the cluster stays.</summary>
-    public string? StatusMessage => Phase == SyncPhase.Failed
-        ? $"{Message} (the cluster stays at {(ClusterRevision is { Length: > 0 } r ? Revisions.Short(r) : "its previous state")})"
-        : null;
+    public string? StatusMessage => Phase != SyncPhase.Failed ? null
+        : Interrupted ? $"{Message} (what it applied stays: the cluster may be partly at {Revisions.Short(Revision)})"
+        : $"{Message} (the cluster stays at {(ClusterRevision is { Length: > 0 } r ? Revisions.Short(r) : "its previous state")})";
 
     /// <summary>How many objects ended in each action.</summary>
     public IReadOnlyDictionary<SyncAction, int> Counts =>

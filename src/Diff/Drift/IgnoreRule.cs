@@ -35,6 +35,11 @@ public sealed record IgnoreRule(string? Group, string? Kind, string? Namespace, 
         foreach (var pointer in rules.Where(r => r.Matches(key)).SelectMany(r => r.JsonPointers))
         {
             var tokens = Tokens(pointer);
+            if (ThroughArray(result, tokens) || ThroughArray(live, tokens))
+            {
+                continue; // an index names another element in live than in git (injected sidecars, order): never copy or drop by it
+            }
+
             if (tokens.Length == 0 || Parent(live, tokens) is not JsonObject liveParent)
             {
                 Remove(result, pointer);
@@ -73,6 +78,17 @@ public sealed record IgnoreRule(string? Group, string? Kind, string? Namespace, 
         }
 
         return node;
+    }
+
+    private static bool ThroughArray(JsonObject obj, string[] tokens)
+    {
+        JsonNode? node = obj;
+        for (var i = 0; i < tokens.Length - 1 && node is JsonObject o; i++)
+        {
+            node = o[tokens[i]];
+        }
+
+        return node is JsonArray;
     }
 
     /// <summary>The object holding the pointer's last token, made along mapping paths when missing; null through arrays.</summary>

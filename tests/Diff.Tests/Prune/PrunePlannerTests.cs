@@ -86,6 +86,43 @@ public class PrunePlannerTests
         Assert.Equal(["Deployment", "ConfigMap", "Namespace"], order);
     }
 
+    [Fact]
+    public void Plan_NamespaceWhoseObjectsTheRevisionStillDeclares_IsSkippedNamingThemEvenWithOptIn()
+    {
+        var ns = new ResourceKey("", "Namespace", null, "app");
+        var optedIn = On with { AllowProtectedKinds = true };
+
+        var decision = Assert.Single(Plan([ns, Keep], [Keep], Live(ns), optedIn));
+
+        Assert.Equal(PruneVerdict.Skip, decision.Verdict);
+        Assert.Contains("ConfigMap/app/keep", decision.Reason, StringComparison.Ordinal);
+        Assert.Contains("the revision declares", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_NamespaceWhoseObjectsAreGoneFromTheRevisionToo_IsDeletedWithOptIn()
+    {
+        var ns = new ResourceKey("", "Namespace", null, "app");
+        var elsewhere = new ResourceKey("", "ConfigMap", "other", "x");
+        var live = Live(ns).Concat(Live(Cm)).ToDictionary();
+
+        var decisions = Plan([ns, Cm, elsewhere], [elsewhere], live, On with { AllowProtectedKinds = true });
+
+        Assert.All(decisions, d => Assert.Equal(PruneVerdict.Delete, d.Verdict));
+        Assert.Equal(["ConfigMap", "Namespace"], decisions.Select(d => d.Key.Kind));
+    }
+
+    [Fact]
+    public void Plan_NamespaceWithoutOptIn_GivesTheOptInReasonFirst()
+    {
+        var ns = new ResourceKey("", "Namespace", null, "app");
+
+        var decision = Assert.Single(Plan([ns, Keep], [Keep], Live(ns)));
+
+        Assert.Equal(PruneVerdict.Skip, decision.Verdict);
+        Assert.Contains("only when the target opts in", decision.Reason, StringComparison.Ordinal);
+    }
+
     private static IReadOnlyList<PruneDecision> Plan(
         ResourceKey[] previous, ResourceKey[] desired, IReadOnlyDictionary<ResourceKey, JsonObject> live, PruneOptions? options = null) =>
         PrunePlanner.Plan(previous, desired.ToHashSet(), k => live.GetValueOrDefault(k), Id, options ?? On);

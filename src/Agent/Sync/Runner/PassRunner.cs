@@ -92,7 +92,7 @@ internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyLis
         catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
         {
             // The API server is unreachable (or timed out): nothing more was judged, the cluster keeps its state.
-            var failed = SyncResult.Failure(source.CommitSha, request.Target.Name, $"cannot reach the API server: {ex.Message}") with { ClusterUnreachable = true };
+            var failed = SyncResult.Failure(source.CommitSha, request.Target.Name, $"cannot reach the API server: {ex.Message}") with { ClusterUnreachable = true, Interrupted = progressing };
             await FinishAsync(context, failed, infrastructure: !progressing, ct);
             return failed;
         }
@@ -100,7 +100,7 @@ internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyLis
         {
             // Shutting down mid-pass: the Progressing entry must not stay behind. A replica that lost
             // its Lease is fenced, so this write is refused for it, as every other write.
-            var cancelled = SyncResult.Failure(source.CommitSha, request.Target.Name, "cancelled: the pass was stopped before it finished (the next pass resumes)");
+            var cancelled = SyncResult.Failure(source.CommitSha, request.Target.Name, "cancelled: the pass was stopped before it finished (the next pass resumes)") with { Interrupted = true };
             using var bounded = new CancellationTokenSource(FinalReportTimeout);
             await FinishAsync(context, cancelled, infrastructure: false, bounded.Token);
             throw;
