@@ -90,4 +90,25 @@ public sealed class AgentTests(ClusterFixture cluster, ITestOutputHelper output)
         a.Sync.Repo.Write("a.yaml", Yaml.ConfigMap(a.Namespace, "a", ("k", "1"))).Commit("first");
         await a.WaitForStatusAsync(a.Push(), "Synced", TimeSpan.FromSeconds(40));
     }
+
+    [Fact]
+    public async Task Agent_GitDownAndAHandEdit_PutsItBackFromTheLastCommitRead()
+    {
+        await using var a = new AgentHarness(cluster, "githeal");
+        a.Sync.Repo.Write("a.yaml", Yaml.ConfigMap(a.Namespace, "a", ("k", "git"))).Commit("first");
+        var host = await a.StartAsync(a.Config("solo"));
+        await a.WaitForStatusAsync(a.Push(), "Synced", TimeSpan.FromSeconds(30));
+
+        Directory.Move(a.Remote, a.Remote + ".away"); // the git server is down from here on
+        var readiness = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<GitOps.Agent.Hosting.AgentReadiness>(host.Services);
+        await AgentHarness.EventuallyAsync(() => Task.FromResult(readiness.Reason.Contains("git/app: cannot reach the repository", StringComparison.Ordinal) ? "said" : null), TimeSpan.FromSeconds(20), "readiness naming git");
+        a.Sync.Kubectl("-n", a.Namespace, "patch", "configmap", "a", "--type=merge", "-p", """{"data":{"k":"hand-edited"}}""");
+
+        await AgentHarness.EventuallyAsync(
+            async () => (string?)(await a.Sync.ConfigMapAsync("a"))!["data"]!["k"] == "git" ? "healed" : null,
+            TimeSpan.FromSeconds(20),
+            "self-heal while git is down");
+        Assert.Contains("gitops_reachable{dependency=\"git\",target=\"app\"} 0", AgentHarness.Metrics(host).Render(), StringComparison.Ordinal);
+        Directory.Move(a.Remote + ".away", a.Remote);
+    }
 }

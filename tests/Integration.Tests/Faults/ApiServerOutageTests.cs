@@ -11,6 +11,7 @@ namespace GitOps.Integration.Tests.Faults;
 /// The API server restarts (every managed-cluster upgrade does it): the agent's replicas, leader
 /// and standby, live through it, say so on /readyz, and sync what was pushed meanwhile.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class ApiServerOutageTests(PrivateEnvironment env, ITestOutputHelper output) : IClassFixture<PrivateEnvironment>
 {
     [Fact]

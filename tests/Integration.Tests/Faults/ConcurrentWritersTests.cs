@@ -10,6 +10,7 @@ namespace GitOps.Integration.Tests.Faults;
 /// inventory is written compare-and-swap and merged on conflict, so every object any of them
 /// labelled stays recorded, and one later sync prunes the cluster back to exactly its revision.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class ConcurrentWritersTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     private const int PerRevision = 300;

@@ -11,6 +11,7 @@ namespace GitOps.Integration.Tests.Faults;
 /// the standby takes over and syncs a newer commit; when the old leader wakes, it writes nothing —
 /// not one object, not one note — because its writes are fenced by the Lease it can no longer prove.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class LeaderPauseTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     private const int Objects = 300;
