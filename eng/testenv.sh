@@ -158,6 +158,19 @@ current-context: testenv
 KC
 }
 
+# The controller-manager is up once its ServiceAccount controller made the default account:
+# stopping the API server before that would make it give up and exit.
+wait_controllers() {
+  local url=$1 token=$2 i
+  for i in $(seq 1 300); do
+    curl -fsS -o /dev/null --cacert "$ENV_DIR/pki/ca.crt" -H "Authorization: Bearer $token" \
+      "$url/api/v1/namespaces/default/serviceaccounts/default" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  log "the controller-manager did not create the default ServiceAccount within 60s"
+  return 1
+}
+
 start() { # name, command...
   local name=$1; shift
   setsid "$@" >>"$ENV_DIR/logs/$name.log" 2>&1 </dev/null &
@@ -226,6 +239,7 @@ start_all() {
     --kubeconfig="$ENV_DIR/kubeconfig" --bind-address=127.0.0.1 --secure-port=0 --port=0 \
     --service-account-private-key-file="$ENV_DIR/pki/sa.key" --root-ca-file="$ENV_DIR/pki/ca.crt" \
     --use-service-account-credentials=false --leader-elect=false
+  wait_controllers "$server" "$token" || return 1
   cat >"$ENV_DIR/env" <<ENV
 export KUBECONFIG=$ENV_DIR/kubeconfig
 export GITOPS_TEST_KUBECONFIG=$ENV_DIR/kubeconfig

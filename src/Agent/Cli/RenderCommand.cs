@@ -11,11 +11,9 @@ namespace GitOps.Agent.Cli;
 /// <summary><c>gitops render --path DIR [-o yaml|json]</c>: offline, the objects of a folder in apply order.</summary>
 internal static class RenderCommand
 {
-    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
-
     public static Command Build()
     {
-        var path = new Option<DirectoryInfo>("--path") { Description = "Folder of manifests (read recursively: .yaml, .yml, .json)", Required = true };
+        var path = new Option<DirectoryInfo>("--path") { Description = "Folder of manifests (read recursively as a sync reads it: .yaml, .yml, .json, minus .gitopsignore)", Required = true };
         var output = CliOptions.Output("yaml");
         var showSecrets = new Option<bool>("--show-secrets") { Description = "Print Secret values instead of (hidden)" };
         var command = new Command("render", "Read manifests exactly as the agent does and print them in apply order") { path, output, showSecrets };
@@ -32,16 +30,14 @@ internal static class RenderCommand
 
         try
         {
-            var files = dir.EnumerateFiles("*", SearchOption.AllDirectories)
-                .Where(f => Extensions.Contains(f.Extension, StringComparer.OrdinalIgnoreCase))
-                .Select(f => new ManifestFile(Path.GetRelativePath(dir.FullName, f.FullName), File.ReadAllBytes(f.FullName)));
+            var files = Git.FolderReader.Read(dir.FullName, Git.GitOptions.Default).Select(f => new ManifestFile(f.Path, f.Content));
             var manifests = ManifestRenderer.Render(files.ToList());
             var ordered = ApplyOrder.Sort(manifests, m => KeyOf(m.Object))
                 .Select(m => showSecrets ? m.Object : SecretMasker.MaskObject(m.Object)).ToList();
             Console.Out.Write(output == "json" ? Json(ordered) : YamlWriter.Write(ordered));
             return 0;
         }
-        catch (ManifestException ex)
+        catch (Exception ex) when (ex is ManifestException or Git.GitSourceException)
         {
             return CliOutput.Error(ex.Message, 2);
         }

@@ -11,8 +11,6 @@ namespace GitOps.Agent.Git;
 /// </summary>
 internal static class TreeReader
 {
-    private static readonly string[] ManifestExtensions = [".yaml", ".yml", ".json"];
-
     /// <returns>The files sorted by path (ordinal), paths from the repository root.</returns>
     public static IReadOnlyList<SourceFile> Read(Commit commit, string path, GitOptions options)
     {
@@ -46,7 +44,7 @@ internal static class TreeReader
                     case Mode.GitLink:
                         throw new GitSourceException($"{repoPath} is a submodule in commit {Short(commit)}: submodules under the path are refused, not followed");
                     default:
-                        if (!IsManifest(entry.Name))
+                        if (!ManifestSelection.IsManifest(entry.Name))
                         {
                             break;
                         }
@@ -140,9 +138,6 @@ internal static class TreeReader
         stream.ReadExactly(content);
         return content;
     }
-
-    // kubectl matches extensions case-sensitively; so do we, so both read the same files.
-    private static bool IsManifest(string name) => ManifestExtensions.Any(e => name.EndsWith(e, StringComparison.Ordinal));
 
     private static string Join(string root, string relative) => root.Length == 0 ? relative : root + "/" + relative;
 

@@ -40,6 +40,33 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
+    public void Render_IgnoreFileAndLetterCase_SelectsTheFilesASyncReads()
+    {
+        File.WriteAllText(Path.Combine(dir, ".gitopsignore"), "drafts/\n");
+        Directory.CreateDirectory(Path.Combine(dir, "drafts"));
+        File.WriteAllText(Path.Combine(dir, "drafts", "wip.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: draft\n");
+        File.WriteAllText(Path.Combine(dir, "upper.YAML"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: upper\n");
+        File.WriteAllText(Path.Combine(dir, "kept.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n");
+
+        var (exit, stdout, _) = Gitops("render", "--path", dir, "-o", "json");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("kept", (string?)JsonNode.Parse(stdout)!["metadata"]!["name"]); // kubectl -R skips .YAML too
+    }
+
+    [Fact]
+    public void Render_Symlink_IsRefusedAsSyncRefusesIt()
+    {
+        File.WriteAllText(Path.Combine(dir, "real.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: real\n");
+        File.CreateSymbolicLink(Path.Combine(dir, "link.yaml"), "/etc/passwd");
+
+        var (exit, _, stderr) = Gitops("render", "--path", dir);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("link.yaml is a symlink", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_Secret_HidesValuesUnlessAsked()
     {
         File.WriteAllText(Path.Combine(dir, "s.yaml"), "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: hunter2-very-secret\n");
