@@ -169,7 +169,8 @@ internal sealed class KubeApi : IClusterClient, IDisposable
         var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            // Apply bodies are read as YAML by the server: no surrogate-pair escapes (see YamlSafeJson).
+            request.Content = new StringContent(GitOps.Diff.Json.YamlSafeJson.Write(body), Encoding.UTF8);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!);
         }
 
