@@ -21,7 +21,7 @@ internal static class RollbackCommand
         var command = new Command("rollback", "Make one commit that returns the branch (or a path of it) to an earlier commit") { repo, branch, to, path, push, cache };
         command.SetAction(async (parse, ct) =>
         {
-            var rollback = new GitRollback(Path.Combine(parse.GetValue(cache)!, "repos"));
+            var rollback = new GitRollback(CacheLayout.Repositories(parse.GetValue(cache)!));
             var spec = new GitSourceSpec(parse.GetValue(repo)!, parse.GetValue(branch)!, parse.GetValue(path) ?? ".");
             try
             {

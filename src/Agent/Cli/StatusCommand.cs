@@ -18,7 +18,7 @@ internal static class StatusCommand
         var command = new Command("status", "The last commits of a branch with their sync status") { repo, branch, count, output, cache };
         command.SetAction(async (parse, ct) =>
         {
-            var store = new GitNotesStatus(Path.Combine(parse.GetValue(cache)!, "repos"));
+            var store = new GitNotesStatus(CacheLayout.Repositories(parse.GetValue(cache)!));
             var spec = new GitSourceSpec(parse.GetValue(repo)!, parse.GetValue(branch)!, ".");
             try
             {

@@ -85,7 +85,7 @@ internal static class SyncCommand
     /// <summary>The same runner as the agent's, with the note and Events as its sinks (none for a dry run).</summary>
     private static PassRunner Runner(ParseResult parse, SourceOptions o, KubeApi api, string? reportAs)
     {
-        var repos = Path.Combine(parse.GetValue(o.CacheDir)!, "repos");
+        var repos = CacheLayout.Repositories(parse.GetValue(o.CacheDir)!);
         var engine = new SyncEngine(api, new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64) }, TimeProvider.System);
         IPassReporter[] reporters = reportAs is null ? [] :
         [

@@ -30,10 +30,10 @@ internal static class AgentHost
         s.AddSingleton(sp => new AgentMetrics(sp.GetRequiredService<KubeApi>().Requests, sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton<AgentReadiness>();
         s.AddSingleton(sp => new LeaseFence(LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
-        s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism)));
+        s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>()));
         s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WatchCache>()));
-        s.AddSingleton<IGitSource>(sp => new GitSource(config.CacheDir, GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
-        s.AddSingleton<ICommitStatusStore>(sp => new GitNotesStatus(config.CacheDir, GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>()));
+        s.AddSingleton<IGitSource>(sp => new GitSource(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
+        s.AddSingleton<ICommitStatusStore>(sp => new GitNotesStatus(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>()));
         s.AddSingleton(sp => new NoteReporter(sp.GetRequiredService<ICommitStatusStore>(), config.Cluster, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
         s.AddSingleton<PassLogReporter>();
         s.AddSingleton<ReporterFailures>();

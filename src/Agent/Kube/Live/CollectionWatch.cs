@@ -19,14 +19,17 @@ internal sealed class CollectionWatch : IDisposable
     private readonly string path;
     private readonly string selector;
     private readonly Action onChange;
+    private readonly Action<string, Exception>? onFailure;
     private readonly CancellationTokenSource stop = new();
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(WatchSeconds + 60);
     private volatile ConcurrentDictionary<ResourceKey, byte[]> items = new();
     private readonly TaskCompletionSource firstList = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool synced;
 
-    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string selector, Action onChange)
+    /// <param name="onFailure">Told once per streak of failures (path, first error): a forbidden watch, a server away.</param>
+    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string selector, Action onChange, Action<string, Exception>? onFailure = null)
     {
+        this.onFailure = onFailure;
         this.api = api;
         this.resource = resource;
         path = resource.Path(ns);
@@ -58,8 +61,13 @@ internal sealed class CollectionWatch : IDisposable
             {
                 return;
             }
-            catch (Exception) when (!stop.IsCancellationRequested)
+            catch (Exception ex) when (!stop.IsCancellationRequested)
             {
+                if (failures == 0)
+                {
+                    onFailure?.Invoke(path, ex);
+                }
+
                 // Any failure (a timeout, a refused LIST, a half-open connection cut by the idle
                 // timer): passes LIST for themselves until this watch is back.
                 synced = false; // passes fall back to LISTs until the watch is back

@@ -11,7 +11,7 @@ namespace GitOps.Agent.Kube.Live;
 /// to a member by anyone raises <see cref="Changed"/> with the ApplySet id, which wakes that
 /// target's worker: drift is put back within seconds, not at the next interval.
 /// </summary>
-internal sealed class WatchCache(IClusterClient api, LiveState fallback) : ILiveSource, IDisposable
+internal sealed partial class WatchCache(IClusterClient api, LiveState fallback, Microsoft.Extensions.Logging.ILogger? logger = null) : ILiveSource, IDisposable
 {
     private readonly ConcurrentDictionary<(string Path, string Selector), CollectionWatch> watches = new();
 
@@ -65,7 +65,15 @@ internal sealed class WatchCache(IClusterClient api, LiveState fallback) : ILive
             {
                 Changed?.Invoke(notify);
             }
-        }));
+        }, Failed));
+
+    private void Failed(string path, Exception ex)
+    {
+        if (logger is not null)
+        {
+            LogWatchFailed(logger, path, ex.GetType().Name, ex.Message);
+        }
+    }
 
     public void Dispose()
     {
