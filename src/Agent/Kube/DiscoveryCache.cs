@@ -8,7 +8,7 @@ namespace GitOps.Agent.Kube;
 /// revision uses cost a request) and refetched when a kind is missing, which is how a
 /// kind served by a CRD applied earlier in the same pass becomes known.
 /// </summary>
-internal sealed class DiscoveryCache(IClusterClient api)
+internal sealed class DiscoveryCache(IClusterClient api) : IDiscovery
 {
     private readonly ConcurrentDictionary<string, Task<Dictionary<string, ApiResource>>> versions = new(StringComparer.Ordinal);
 

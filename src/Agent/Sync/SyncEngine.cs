@@ -14,7 +14,7 @@ namespace GitOps.Agent.Sync;
 /// </summary>
 internal sealed partial class SyncEngine
 {
-    private readonly DiscoveryCache discovery;
+    private readonly IDiscovery discovery;
     private readonly InventoryStore inventories;
     private readonly Preparer preparer;
     private readonly Observer observer;

@@ -26,7 +26,7 @@ internal sealed record Observation(
     IReadOnlyDictionary<ResourceKey, JsonObject> Live);
 
 /// <summary>Reads live state for a revision with one LIST (or watch snapshot) per collection.</summary>
-internal sealed class Observer(DiscoveryCache discovery, ILiveSource live)
+internal sealed class Observer(IDiscovery discovery, ILiveSource live)
 {
     public async Task<Observation> ObserveAsync(IReadOnlyList<PreparedObject> prepared, ApplySetInventory inventory, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ internal sealed record Prepared(IReadOnlyList<PreparedObject> Objects, SecretRed
 /// Render → resolve kinds → validate → label: the revision's files become objects ready to send.
 /// Discovery is the only I/O; every input error is a <see cref="ManifestException"/> naming file and line.
 /// </summary>
-internal sealed class Preparer(DiscoveryCache discovery)
+internal sealed class Preparer(IDiscovery discovery)
 {
     public async Task<Prepared> PrepareAsync(IReadOnlyList<ManifestFile> files, SyncTarget target, string applySetId, CancellationToken ct)
     {

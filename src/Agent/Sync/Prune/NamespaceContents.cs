@@ -10,7 +10,7 @@ namespace GitOps.Agent.Sync;
 /// serves, filtered on the server to objects not labelled as members. It costs a request per
 /// kind, so it runs only when a Namespace is about to be pruned.
 /// </summary>
-internal sealed class NamespaceContents(IClusterClient api, DiscoveryCache discovery)
+internal sealed class NamespaceContents(IClusterClient api, IDiscovery discovery)
 {
     public async Task<IReadOnlyList<(ResourceKey Key, JsonObject Object)>> NonMembersAsync(string ns, string applySetId, CancellationToken ct)
     {
