@@ -32,9 +32,9 @@ internal sealed partial class SyncEngine
         preparer = new Preparer(discovery);
         observer = new Observer(discovery, live);
         planner = new Planner(api, options.Parallelism);
-        applier = new Applier(api, options.Parallelism, clock);
+        applier = new Applier(api, options, clock);
         pruner = new Pruner(api, new NamespaceContents(api, discovery));
-        healthWaiter = new HealthWaiter(api, clock);
+        healthWaiter = new HealthWaiter(api, options.HealthPollInterval, clock);
     }
 
     /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>

@@ -26,4 +26,13 @@ internal sealed record SyncEngineOptions
 {
     /// <summary>Requests in flight at once within a stage (default 8).</summary>
     public int Parallelism { get; init; } = 8;
+
+    /// <summary>How long a CRD may take to become Established, or a recreated object to be gone (default 60s).</summary>
+    public TimeSpan EstablishTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often CRD establishment and deletions for recreation are checked (default 200ms).</summary>
+    public TimeSpan EstablishPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often objects not Healthy yet are read again during a health wait (default 1s).</summary>
+    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

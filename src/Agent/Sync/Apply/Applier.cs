@@ -11,17 +11,15 @@ namespace GitOps.Agent.Sync;
 /// stage do not depend on each other), taking over kubectl's fields first where decided, and
 /// recreating objects whose immutable fields changed when their manifest allows it.
 /// </summary>
-internal sealed class Applier(IClusterClient api, int parallelism, TimeProvider clock)
+internal sealed class Applier(IClusterClient api, SyncEngineOptions options, TimeProvider clock)
 {
-    private static readonly TimeSpan EstablishTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly GroupKind CrdKind = new("apiextensions.k8s.io", "CustomResourceDefinition");
 
     public async Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(IReadOnlyList<Decision> stage, SecretRedactor redactor, CancellationToken ct)
     {
         var writes = stage.Where(d => d.Writes).ToList();
         var outcomes = new ApplyOutcome[writes.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, writes.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (i, token) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, writes.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, async (i, token) =>
             outcomes[i] = await ApplyOneAsync(writes[i], redactor, token));
         return await WaitEstablishedAsync(outcomes, ct);
     }
@@ -66,7 +64,7 @@ internal sealed class Applier(IClusterClient api, int parallelism, TimeProvider 
     private async Task<ApplyOutcome> EstablishedAsync(ApplyOutcome.Applied applied, CancellationToken ct)
     {
         var current = applied.Result;
-        var established = await Poll.UntilAsync(clock, EstablishTimeout, PollInterval, async () =>
+        var established = await Poll.UntilAsync(clock, options.EstablishTimeout, options.EstablishPollInterval, async () =>
         {
             if (Established(current))
             {
@@ -78,7 +76,7 @@ internal sealed class Applier(IClusterClient api, int parallelism, TimeProvider 
         }, ct);
         return established
             ? applied with { Result = current }
-            : new ApplyOutcome.Failed(applied.Decision, $"{applied.Key}: not Established after {EstablishTimeout.TotalSeconds:0}s");
+            : new ApplyOutcome.Failed(applied.Decision, $"{applied.Key}: not Established after {options.EstablishTimeout.TotalSeconds:0}s");
     }
 
     private static bool Established(JsonObject crd) =>
@@ -88,9 +86,9 @@ internal sealed class Applier(IClusterClient api, int parallelism, TimeProvider 
     private async Task RecreateAsync(PreparedObject p, CancellationToken ct)
     {
         await api.DeleteAsync(p.Path, ct);
-        if (!await Poll.UntilAsync(clock, EstablishTimeout, PollInterval, async () => await api.GetAsync(p.Path, ct) is null, ct))
+        if (!await Poll.UntilAsync(clock, options.EstablishTimeout, options.EstablishPollInterval, async () => await api.GetAsync(p.Path, ct) is null, ct))
         {
-            throw new KubeApiException(System.Net.HttpStatusCode.Conflict, "Timeout", $"deleted for recreation but still present after {EstablishTimeout.TotalSeconds:0}s");
+            throw new KubeApiException(System.Net.HttpStatusCode.Conflict, "Timeout", $"deleted for recreation but still present after {options.EstablishTimeout.TotalSeconds:0}s");
         }
     }
 }

@@ -16,10 +16,8 @@ internal sealed record HealthReport(IReadOnlyDictionary<ResourceKey, HealthResul
 /// Healthy yet until they are, the time is up, or <c>preempt</c> fires (a newer commit is
 /// waiting: the pass ends now and the next one starts); without a timeout it judges once.
 /// </summary>
-internal sealed class HealthWaiter(IClusterClient api, TimeProvider clock)
+internal sealed class HealthWaiter(IClusterClient api, TimeSpan pollInterval, TimeProvider clock)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-
     public async Task<HealthReport> AssessAsync(IReadOnlyList<HealthSubject> subjects, TimeSpan? timeout, CancellationToken preempt, CancellationToken ct)
     {
         var current = subjects.ToDictionary(s => s.Key);
@@ -32,7 +30,7 @@ internal sealed class HealthWaiter(IClusterClient api, TimeProvider clock)
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, preempt);
         try
         {
-            await Poll.UntilAsync(clock, timeout.Value, PollInterval, async () =>
+            await Poll.UntilAsync(clock, timeout.Value, pollInterval, async () =>
             {
                 foreach (var s in health.Where(h => h.Value.Status != HealthStatus.Healthy).Select(h => current[h.Key]).Where(s => s.Path is not null).ToList())
                 {
