@@ -14,6 +14,9 @@ internal sealed partial class LeaderGate
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "{Identity}: leader election failed ({Kind}: {Error}); campaigning again after a backoff")]
     private static partial void LogElectionFailed(ILogger logger, string identity, string kind, string error);
 
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "{Identity}: the write fence went down (the process was paused or cut off past its renew deadline); starting a new term")]
+    private static partial void LogFenceDown(ILogger logger, string identity);
+
     [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "{Identity}: leader election error: {Error}")]
     private static partial void LogElectionError(ILogger logger, string identity, string error);
 }

@@ -84,7 +84,25 @@ internal sealed partial class LeaderGate(
             fence.Revoke();
         };
         elector.OnError += ex => LogElectionError(logger, config.Identity, ex.Message);
-        await elector.RunUntilLeadershipLostAsync(stoppingToken);
+
+        // A fence that went down (this process was paused past its renew deadline) ends the term
+        // even if the elector could still renew: the workers have stopped, and only a new term
+        // starts them again from scratch.
+        using var campaign = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        void EndTerm() => campaign.Cancel();
+        fence.Lost += EndTerm;
+        try
+        {
+            await elector.RunUntilLeadershipLostAsync(campaign.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogFenceDown(logger, config.Identity);
+        }
+        finally
+        {
+            fence.Lost -= EndTerm;
+        }
     }
 
     /// <summary>The renew deadline: a leader that could not renew for this long stops writing, well before others may take over.</summary>
