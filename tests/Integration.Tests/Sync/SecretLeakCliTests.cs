@@ -43,6 +43,29 @@ public sealed class SecretLeakCliTests(ClusterFixture cluster) : IClassFixture<C
         }
     }
 
+    [Fact]
+    public async Task Agent_SecretValueEchoedQuotedByTheServer_NoSpellingInItsLogs()
+    {
+        await using var cli = new GitOpsCli(cluster, "leak-agent");
+        cli.Work.Write("ns.yaml", Yaml.Namespace(cli.Namespace)).Write("secret.json", Secret(cli.Namespace).ToJsonString());
+        var commit = cli.CommitAndPush("a Secret the server refuses, quoting its value");
+        cli.Kubectl("create", "namespace", cli.Namespace); // for the agent's Lease and the inventory
+        var targets = $"""
+              - name: {cli.Namespace}
+                repository: {cli.Remote}
+                interval: 5s
+                defaultNamespace: {cli.Namespace}
+            """;
+        using (var agent = new Faults.AgentProcess("leak-agent", cluster.Kubeconfig, cli.Namespace, targets, NullOutput.Instance))
+        {
+            var entry = await cli.WaitForEntryAsync(commit, "Failed", TimeSpan.FromSeconds(60));
+            Assert.Contains("***", entry.Message, StringComparison.Ordinal);
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the log lines of that pass are flushed
+            AssertNoSpelling("agent logs", string.Join("\n", agent.Lines));
+            Assert.Contains(agent.Lines, l => l.Contains("Invalid value", StringComparison.Ordinal));
+        }
+    }
+
     private static JsonObject Secret(string ns) => new()
     {
         ["apiVersion"] = "v1",
@@ -60,6 +83,20 @@ public sealed class SecretLeakCliTests(ClusterFixture cluster) : IClassFixture<C
             {
                 Assert.False(output.Contains(spelled, StringComparison.Ordinal), $"{where} holds the {name} spelling of a Secret value: {output}");
             }
+        }
+    }
+
+    /// <summary>The agent's lines are asserted on, not shown.</summary>
+    private sealed class NullOutput : Xunit.Abstractions.ITestOutputHelper
+    {
+        public static NullOutput Instance { get; } = new();
+
+        public void WriteLine(string message)
+        {
+        }
+
+        public void WriteLine(string format, params object[] args)
+        {
         }
     }
 }
