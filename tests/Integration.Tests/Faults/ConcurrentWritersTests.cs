@@ -14,6 +14,7 @@ namespace GitOps.Integration.Tests.Faults;
 public sealed class ConcurrentWritersTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     private const int PerRevision = 300;
+    private const int Beside = PerRevision;
 
     [Fact]
     public async Task Sync_ThreeConcurrentRunsThenOneBack_NothingStaysLabelled()
@@ -47,6 +48,34 @@ public sealed class ConcurrentWritersTests(ClusterFixture cluster, ITestOutputHe
         Assert.Equal([$"{h.Namespace}/last"], await RecordedAsync(h));
     }
 
+    [Fact]
+    public async Task Sync_CliRunBesideTheAgent_EndsWithLabelledEqualToRecorded()
+    {
+        await using var a = new Agent.AgentHarness(cluster, "beside");
+        a.Sync.Target = a.Sync.Target with { Name = "app", InventoryNamespace = a.Namespace, Source = GitOps.Agent.Sync.TargetSource.Of(a.Remote, ".") };
+        a.Sync.Repo.Write("objects.yaml", Many(a.Namespace, "cli", Beside)).Commit("what the CLI syncs");
+        var cliRevision = a.Sync.Repo.Head;
+        a.Sync.Repo.Write("objects.yaml", Many(a.Namespace, "agent", Beside)).Commit("what the agent follows");
+        var head = a.Push();
+
+        // The CLI process needs about a second to start: the agent starts meanwhile, so both apply at once.
+        var cli = Task.Run(() => Processes.Exec("dotnet", a.Sync.Repo.Root, null,
+            Path.Combine(AppContext.BaseDirectory, "gitops.dll"), "sync", "--repo", a.Remote, "--branch", "main", "--revision", cliRevision,
+            "--target", "app", "--inventory-namespace", a.Namespace, "-n", a.Namespace, "--prune", "--no-status", "--kubeconfig", cluster.Kubeconfig,
+            "--cache-dir", Path.Combine(Path.GetTempPath(), $"{a.Namespace}-cli")));
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        await a.StartAsync(a.Config("solo"));
+        await a.WaitForStatusAsync(head, "Synced", TimeSpan.FromSeconds(90));
+        output.WriteLine($"cli: {(await cli).Stdout.Split('\n').LastOrDefault(l => l.Length > 0)}");
+
+        // The agent's watch sees the CLI's objects and its next passes converge on the branch head.
+        var expected = Enumerable.Range(0, Beside).Select(i => $"{a.Namespace}/agent-{i:000}").Order(StringComparer.Ordinal).ToList();
+        await Agent.AgentHarness.EventuallyAsync(
+            async () => (await LabelledAsync(a.Sync)).SequenceEqual(expected) && (await RecordedAsync(a.Sync)).SequenceEqual(expected) ? "converged" : null,
+            TimeSpan.FromSeconds(90),
+            "labelled == recorded == the branch head");
+    }
+
     private ProcessResult Sync(SyncHarness h, string revision, string cache)
     {
         var clock = Stopwatch.StartNew();
@@ -58,8 +87,8 @@ public sealed class ConcurrentWritersTests(ClusterFixture cluster, ITestOutputHe
         return result;
     }
 
-    private static string Many(string ns, string prefix) =>
-        string.Join("\n---\n", Enumerable.Range(0, PerRevision).Select(i => Yaml.ConfigMap(ns, $"{prefix}-{i:000}", ("k", prefix))));
+    private static string Many(string ns, string prefix, int count = PerRevision) =>
+        string.Join("\n---\n", Enumerable.Range(0, count).Select(i => Yaml.ConfigMap(ns, $"{prefix}-{i:000}", ("k", prefix))));
 
     private static async Task<List<string>> LabelledAsync(SyncHarness h)
     {
@@ -70,7 +99,7 @@ public sealed class ConcurrentWritersTests(ClusterFixture cluster, ITestOutputHe
 
     private static async Task<List<string>> RecordedAsync(SyncHarness h)
     {
-        var parent = await h.Api.GetAsync($"/api/v1/namespaces/default/configmaps/{InventoryStore.ParentName(h.Target)}", CancellationToken.None);
+        var parent = await h.Api.GetAsync($"/api/v1/namespaces/{h.Target.InventoryNamespace}/configmaps/{InventoryStore.ParentName(h.Target)}", CancellationToken.None);
         return [.. ApplySetInventory.ParseMembers((string?)parent?["data"]?["members"]).Keys.Select(k => $"{k.Namespace}/{k.Name}").Order(StringComparer.Ordinal)];
     }
 }
