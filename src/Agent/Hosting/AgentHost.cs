@@ -65,10 +65,11 @@ internal static class AgentHost
         var notes = sp.GetRequiredService<NoteReporter>();
         var api = sp.GetRequiredService<KubeApi>();
         api.Fence = sp.GetRequiredService<LeaseFence>(); // every write of this process is fenced by the Lease
+        var failures = sp.GetRequiredService<ReporterFailures>();
         return new AgentTerm(workers, sp.GetRequiredService<LeaseFence>(), () =>
         {
             engine.ForgetInventories();
             notes.Forget();
-        });
+        }, failures.WorkerFailed);
     }
 }

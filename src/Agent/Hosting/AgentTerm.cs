@@ -8,15 +8,18 @@ internal sealed class AgentTerm
 {
     private readonly IReadOnlyList<TargetWorker> workers;
     private readonly Action forget;
+    private readonly Action<Exception> failed;
     private readonly Lock gate = new();
     private CancellationTokenSource? leading;
     private Task work = Task.CompletedTask;
 
     /// <param name="forget">Drops what the last term remembered (inventories written, notes reported).</param>
-    public AgentTerm(IEnumerable<TargetWorker> workers, LeaseFence fence, Action forget)
+    /// <param name="failed">Told of a worker that ended with an exception.</param>
+    public AgentTerm(IEnumerable<TargetWorker> workers, LeaseFence fence, Action forget, Action<Exception> failed)
     {
         this.workers = workers.ToList();
         this.forget = forget;
+        this.failed = failed;
         fence.Lost += Cancel; // a fence that went down ends the term at once, not at the next renewal
     }
 
@@ -47,6 +50,11 @@ internal sealed class AgentTerm
         catch (OperationCanceledException)
         {
             // workers end by cancellation when the term or the process ends
+        }
+        catch (Exception ex)
+        {
+            // A worker must never end the agent: its failure is told, and the next term starts anew.
+            failed(ex);
         }
 
         lock (gate)

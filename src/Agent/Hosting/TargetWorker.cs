@@ -107,7 +107,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         if (head is null && lastSource is null)
         {
             // Nothing to sync from yet: the pass itself reports why (no such branch, git down) in an Event.
-            return await PassAsync(new PassRequest(syncTarget, target.Source), ct) && gitError is null;
+            return await PassAsync(new PassRequest(syncTarget, target.Source), head, ct) && gitError is null;
         }
 
         var commit = head ?? lastSource!.CommitSha;
@@ -117,7 +117,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         }
 
         var known = lastSource?.CommitSha == commit && (gitError is not null || !announced) ? lastSource : null;
-        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout }, ct);
+        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout }, commit, ct);
         return ok && gitError is null;
     }
 
@@ -127,8 +127,9 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         {
             return (await services.Git.HeadAsync(target.Source, ct), null);
         }
-        catch (GitSourceException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever stops git (the remote, a full or corrupt cache folder), the worker lives on.
             services.Metrics.RecordError(target.Name, "source");
             return (null, UrlRedactor.Redact(ex.Message));
         }
@@ -148,14 +149,15 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         dirty || last is null || last.Revision != commit || last.Phase != SyncPhase.Synced
         || services.Clock.GetUtcNow() - lastPass >= options.ResyncPeriod;
 
-    private async Task<bool> PassAsync(PassRequest request, CancellationToken ct)
+    /// <param name="commit">The commit this pass syncs (the branch head it saw), when known: a different head preempts its health wait.</param>
+    private async Task<bool> PassAsync(PassRequest request, string? commit, CancellationToken ct)
     {
         dirty = false; // events during this pass mark it again
         lastPass = services.Clock.GetUtcNow();
         var started = services.Clock.GetTimestamp();
         using var preempt = new CancellationTokenSource();
         using var passDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var watcher = request.Timeout is null ? Task.CompletedTask : WatchForNewCommitAsync(request, preempt, passDone.Token);
+        var watcher = request.Timeout is null ? Task.CompletedTask : WatchForNewCommitAsync(commit, preempt, passDone.Token);
         PassOutcome outcome;
         try
         {
@@ -180,9 +182,8 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     }
 
     /// <summary>During a health wait, looks at git every interval; a new commit preempts the wait.</summary>
-    private async Task WatchForNewCommitAsync(PassRequest request, CancellationTokenSource preempt, CancellationToken passDone)
+    private async Task WatchForNewCommitAsync(string? pinned, CancellationTokenSource preempt, CancellationToken passDone)
     {
-        var pinned = request.Known?.CommitSha ?? lastSource?.CommitSha;
         try
         {
             while (!passDone.IsCancellationRequested)

@@ -132,6 +132,21 @@ public sealed class TargetWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_HealthWaitOfANewCommit_IsNotPreemptedByItself()
+    {
+        Start(interval: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromMinutes(5));
+        await NextPassAsync(); // commit a, synced
+        passes.HangUntilPreempted = true;
+        git.Head = new string('b', 40);
+        await NextPassAsync(); // commit b: its health wait begins
+
+        await AdvanceAsync(TimeSpan.FromSeconds(45)); // four looks at git, all seeing b
+
+        Assert.Equal(0, passes.Preemptions);
+        Assert.False(passes.Runs.TryRead(out _));
+    }
+
+    [Fact]
     public async Task Announce_DuringHealthWait_PreemptsAtOnce()
     {
         passes.HangUntilPreempted = true;

@@ -35,6 +35,7 @@ internal sealed class ScriptedGit(FakeTimeProvider clock) : IGitSource
 /// <summary>A pass that answers as scripted and tells the test when it ran (and with what).</summary>
 internal sealed class ScriptedPasses(FakeTimeProvider clock, DateTimeOffset start) : IPassExecutor
 {
+    private int preemptions;
     private readonly Channel<(TimeSpan At, PassRequest Request)> runs = Channel.CreateUnbounded<(TimeSpan, PassRequest)>();
 
     public SyncPhase Phase { get; set; } = SyncPhase.Synced;
@@ -43,6 +44,9 @@ internal sealed class ScriptedPasses(FakeTimeProvider clock, DateTimeOffset star
     public bool HangUntilPreempted { get; set; }
 
     public ChannelReader<(TimeSpan At, PassRequest Request)> Runs => runs.Reader;
+
+    /// <summary>How many health waits were cut short.</summary>
+    public int Preemptions => Volatile.Read(ref preemptions);
 
     public async Task<PassOutcome> RunAsync(PassRequest request, CancellationToken ct)
     {
@@ -59,6 +63,7 @@ internal sealed class ScriptedPasses(FakeTimeProvider clock, DateTimeOffset star
             catch (OperationCanceledException) when (request.Preempt.IsCancellationRequested)
             {
                 preempted = true;
+                Interlocked.Increment(ref preemptions);
             }
         }
 
