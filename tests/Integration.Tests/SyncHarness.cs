@@ -37,12 +37,15 @@ internal sealed class SyncHarness : IAsyncDisposable
     /// <summary>Deletes this API path when the test ends (a namespace, a CRD, …).</summary>
     public void CleanUp(string path) => cleanup.Add(path);
 
+    /// <summary>Where passes read live objects from; null: a LIST per collection, as the CLI does.</summary>
+    internal GitOps.Agent.Kube.Live.ILiveSource? Live { get; set; }
+
     internal async Task<SyncResult> SyncAsync(bool dryRun = false, TimeSpan? timeout = null, string? revision = null)
     {
         var git = new GitSource(cacheDir);
         var source = await git.GetRevisionAsync(new GitSourceSpec(Repo.Root, "main", "."), revision, CancellationToken.None);
         var files = source.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
-        var engine = new SyncEngine(Api, new SyncEngineOptions(), TimeProvider.System);
+        var engine = new SyncEngine(Api, new SyncEngineOptions(), TimeProvider.System, Live);
         return await engine.RunAsync(new SyncRequest(Target, source.CommitSha, files) { DryRun = dryRun, Timeout = timeout }, CancellationToken.None);
     }
 

@@ -41,7 +41,11 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Runs between writing the note locally and pushing it; tests use it to lose a race on purpose.</summary>
+    /// <summary>
+    /// Runs right before every push of every attempt: the agent's Lease fence throws there when this
+    /// replica may no longer write (retries and their backoff can outlast a renew deadline); tests
+    /// use it to lose a race on purpose.
+    /// </summary>
     internal Action? BeforePush { get; set; }
 
     /// <summary>Runs between a successful swap and reading the ref back; tests use it to lose the write after all.</summary>

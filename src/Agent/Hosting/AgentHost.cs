@@ -33,7 +33,10 @@ internal static class AgentHost
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>()));
         s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WatchCache>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
-        s.AddSingleton<ICommitStatusStore>(sp => new GitNotesStatus(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>()));
+        s.AddSingleton<ICommitStatusStore>(sp => new GitNotesStatus(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>())
+        {
+            BeforePush = sp.GetRequiredService<LeaseFence>().EnsureHeld,
+        });
         s.AddSingleton(sp => new NoteReporter(sp.GetRequiredService<ICommitStatusStore>(), config.Cluster, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
         s.AddSingleton<PassLogReporter>();
         s.AddSingleton<ReporterFailures>();
@@ -65,6 +68,8 @@ internal static class AgentHost
         var notes = sp.GetRequiredService<NoteReporter>();
         var api = sp.GetRequiredService<KubeApi>();
         api.Fence = sp.GetRequiredService<LeaseFence>(); // every write of this process is fenced by the Lease
+        var leases = $"/apis/coordination.k8s.io/v1/namespaces/{config.Namespace}/leases";
+        api.Requests.FenceExempt = [leases, $"{leases}/{config.LeaseName}"]; // but the Lease's own
         var failures = sp.GetRequiredService<ReporterFailures>();
         return new AgentTerm(workers, sp.GetRequiredService<LeaseFence>(), () =>
         {

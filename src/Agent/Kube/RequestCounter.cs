@@ -23,6 +23,9 @@ internal sealed class RequestCounter : DelegatingHandler
     /// </summary>
     public IWriteFence Fence { get; set; } = WriteFence.None;
 
+    /// <summary>The leader Lease's collection and object paths: its create and renewals are what the fence is made of.</summary>
+    public IReadOnlyList<string> FenceExempt { get; set; } = [];
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var dryRun = request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
@@ -33,7 +36,7 @@ internal sealed class RequestCounter : DelegatingHandler
         counts.AddOrUpdate(verb, 1, (_, n) => n + 1);
         if (request.Method != HttpMethod.Get && !dryRun)
         {
-            if (!lease)
+            if (!FenceExempt.Contains(path, StringComparer.Ordinal))
             {
                 Fence.EnsureHeld();
             }

@@ -30,7 +30,7 @@ internal sealed partial class SyncEngine
         live ??= new LiveState(api, options.Parallelism);
         inventories = new InventoryStore(api, live);
         preparer = new Preparer(discovery);
-        observer = new Observer(discovery, live);
+        observer = new Observer(discovery, live, api);
         planner = new Planner(api, options.Parallelism);
         applier = new Applier(api, options, clock);
         pruner = new Pruner(api, new NamespaceContents(api, discovery));
@@ -68,7 +68,8 @@ internal sealed partial class SyncEngine
                 return report.InputFailure(ex);
             }
 
-            return await RunPreparedAsync(request, report with { Redactor = prepared.Redactor }, prepared, inventory, ct);
+            report = report with { Redactor = prepared.Redactor };
+            return await RunPreparedAsync(request, report, prepared, inventory, ct);
         }
         catch (KubeApiException ex)
         {
@@ -95,8 +96,17 @@ internal sealed partial class SyncEngine
             await applying(ct);
         }
 
-        var applied = await ApplyStagesAsync(request, report, decisions, inventory, ct);
-        return applied.Failure ?? await FinishAsync(request, report, applied, observed, ct);
+        try
+        {
+            var applied = await ApplyStagesAsync(request, report, decisions, inventory, ct);
+            return applied.Failure ?? await FinishAsync(request, report, applied, observed, ct);
+        }
+        catch (KubeApiException ex)
+        {
+            // Refused after writes began (a 429 on the inventory, a 5xx during the health wait):
+            // what was written stays, and the note must not claim the cluster is where it was.
+            return report.Failure($"the API server refused the pass: {report.Redactor.Redact(ex.Message)}") with { Interrupted = true };
+        }
     }
 
     private static string? SourceConflict(SyncTarget target, ApplySetInventory inventory) =>

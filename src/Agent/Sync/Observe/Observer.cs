@@ -26,8 +26,24 @@ internal sealed record Observation(
     IReadOnlyDictionary<ResourceKey, JsonObject> Live);
 
 /// <summary>Reads live state for a revision with one LIST (or watch snapshot) per collection.</summary>
-internal sealed class Observer(IDiscovery discovery, ILiveSource live)
+internal sealed class Observer(IDiscovery discovery, ILiveSource live, IClusterClient api)
 {
+    /// <summary>
+    /// Members are read through our label; one missing there was deleted, or relabelled by
+    /// another target. A GET tells which, so the planner refuses to take it from the other set
+    /// instead of the two targets taking it from each other forever.
+    /// </summary>
+    private async Task ReadMissingMembersAsync(IReadOnlyList<PreparedObject> prepared, ApplySetInventory inventory, Dictionary<ResourceKey, JsonObject> state, CancellationToken ct)
+    {
+        foreach (var p in prepared.Where(p => p.Resource is not null && inventory.Members.ContainsKey(p.Key) && !state.ContainsKey(p.Key)))
+        {
+            if (await api.GetAsync(p.Path, ct) is { } found)
+            {
+                state[p.Key] = found;
+            }
+        }
+    }
+
     public async Task<Observation> ObserveAsync(IReadOnlyList<PreparedObject> prepared, ApplySetInventory inventory, CancellationToken ct)
     {
         var desiredKeys = prepared.Select(p => p.Key).ToHashSet();
@@ -44,6 +60,7 @@ internal sealed class Observer(IDiscovery discovery, ILiveSource live)
             .Select(p => new LiveState.Collection(p.Resource!, p.Key.Namespace, inventory.Members.ContainsKey(p.Key)))
             .Concat(candidates.Select(c => new LiveState.Collection(c.Value, c.Key.Namespace, MembersOnly: true)));
         var state = await live.LoadAsync(collections, inventory.Id, ct);
+        await ReadMissingMembersAsync(prepared, inventory, state, ct);
         var newNamespaces = prepared
             .Where(p => p.Key.Kind == "Namespace" && p.Key.Group.Length == 0 && !state.ContainsKey(p.Key))
             .Select(p => p.Key.Name).ToHashSet(StringComparer.Ordinal);

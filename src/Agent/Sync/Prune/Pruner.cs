@@ -30,6 +30,9 @@ internal sealed class Pruner(IClusterClient api, NamespaceContents contents)
                 : d;
             switch (decision.Verdict)
             {
+                case PruneVerdict.Forget when await StillOursAsync(d, observed, inventory.Id, ct):
+                    results.Add(new ObjectResult(d.Key, SyncAction.PruneSkipped, HealthStatus.Unknown, "seen again since it was judged; the next pass decides"));
+                    break;
                 case PruneVerdict.Forget:
                     removed.Add(d.Key);
                     break;
@@ -48,9 +51,35 @@ internal sealed class Pruner(IClusterClient api, NamespaceContents contents)
         return new PruneOutcome(results, removed);
     }
 
+    /// <summary>
+    /// A member is dropped from the inventory only when the cluster confirms it: what this pass
+    /// observed may lag (a watch not yet caught up with the last pass's create), and a member
+    /// forgotten while it is still labelled would never be pruned.
+    /// </summary>
+    private async Task<bool> StillOursAsync(PruneDecision d, Observation observed, string applySetId, CancellationToken ct)
+    {
+        if (!observed.PruneCandidates.TryGetValue(d.Key, out var resource))
+        {
+            return false; // its kind is no longer served: nothing of it can exist
+        }
+
+        var fresh = await api.GetAsync(resource.Path(d.Key.Namespace, d.Key.Name), ct);
+        return (string?)fresh?["metadata"]?["labels"]?[ManifestValidator.PartOfLabel] == applySetId;
+    }
+
     private async Task<PruneDecision> GuardNamespaceAsync(PruneDecision d, string applySetId, IReadOnlySet<ResourceKey> members, CancellationToken ct)
     {
-        var others = await contents.NonMembersAsync(d.Key.Name, applySetId, ct);
+        IReadOnlyList<(ResourceKey Key, JsonObject Object)> others;
+        try
+        {
+            others = await contents.NonMembersAsync(d.Key.Name, applySetId, ct);
+        }
+        catch (KubeApiException ex)
+        {
+            // One kind we may not list (RBAC) or an aggregated API that is down: unknown contents are not empty.
+            return d with { Verdict = PruneVerdict.Skip, Reason = $"could not check what Namespace {d.Key.Name} holds ({ex.Reason}); it is kept" };
+        }
+
         return NamespaceGuard.Blocker(d.Key.Name, others, members) is { } reason ? d with { Verdict = PruneVerdict.Skip, Reason = reason } : d;
     }
 

@@ -33,7 +33,8 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
     {
         var errors = outcomes.Values.OfType<ApplyOutcome.Failed>().Select(f => f.Error).ToList();
         var why = "an earlier stage failed";
-        return Failure($"{errors.Count} object(s) failed to apply; later stages were not applied: {Errors(errors)}", Objects(decisions, outcomes, null, why));
+        return Failure($"{errors.Count} object(s) failed to apply; later stages were not applied: {Errors(errors)}", Objects(decisions, outcomes, null, why))
+            with { Interrupted = outcomes.Values.Any(o => o is ApplyOutcome.Applied) };
     }
 
     public SyncResult Complete(
@@ -46,7 +47,7 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
         var phase = failures.Count > 0 || emptyGuard || unhealthy ? SyncPhase.Failed : SyncPhase.Synced;
         var message = failures.Count > 0 ? Errors(failures)
             : emptyGuard ? "the revision renders no objects; nothing was pruned (the target does not allow empty)"
-            : unhealthy ? $"not Healthy after {Request.Timeout!.Value.TotalSeconds:0}s: {NotHealthy(health)}"
+            : unhealthy ? $"not Healthy after {Request.Timeout!.Value.TotalSeconds:0}s: {Redactor.Redact(NotHealthy(health))}"
             : health.Preempted ? $"{Summary(objects)}; health wait cut short: a newer commit is waiting"
             : Summary(objects);
         var cluster = Request.DryRun || emptyGuard ? ClusterRevision : Request.Revision;
