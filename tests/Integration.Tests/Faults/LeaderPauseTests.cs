@@ -14,7 +14,7 @@ namespace GitOps.Integration.Tests.Faults;
 [Collection(FaultCollection.Name)]
 public sealed class LeaderPauseTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
-    private const int Objects = 300;
+    private const int Objects = 600;
 
     [Fact]
     public async Task Agent_LeaderPausedPastItsLease_WritesNothingAfterWaking()
@@ -36,8 +36,13 @@ public sealed class LeaderPauseTests(ClusterFixture cluster, ITestOutputHelper o
         Assert.Equal("replica-a", await HolderAsync(a));
 
         a.Sync.Repo.Write("a.yaml", Many(a.Namespace, "old")).Commit("old: many objects");
-        a.Push();
-        await AgentHarness.EventuallyAsync(async () => await CountAsync(a, "old") is > 10 and < Objects ? "mid-apply" : null, TimeSpan.FromSeconds(60), "the leader applying");
+        var old = a.Push();
+        // Applying 600 objects takes well under a second in Release: the leader's own log line says
+        // when it starts (Progressing is logged right before the first write), polling would miss it.
+        await AgentHarness.EventuallyAsync(
+            () => Task.FromResult(leader.Lines.Any(l => l.Contains($"{old}: Progressing", StringComparison.Ordinal)) ? "applying" : null),
+            TimeSpan.FromSeconds(60),
+            "the leader starting to apply");
         leader.Pause();
         output.WriteLine($"paused the leader with {await CountAsync(a, "old")} of {Objects} objects at 'old'");
 
