@@ -51,14 +51,24 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
     /// <summary>Runs between a successful swap and reading the ref back; tests use it to lose the write after all.</summary>
     internal Action? AfterPush { get; set; }
 
-    public async Task WriteAsync(GitSourceSpec repository, string commitSha, CommitStatusEntry entry, CancellationToken ct)
+    public Task WriteAsync(GitSourceSpec repository, string commitSha, CommitStatusEntry entry, CancellationToken ct) =>
+        WriteManyAsync(repository, [(commitSha, entry)], ct);
+
+    /// <summary>
+    /// Several entries (of several commits) in one notes commit and one push, each replacing only
+    /// the entry of its own (cluster, target); later entries of a list win over earlier ones of the
+    /// same key. The same compare-and-swap and retries as <see cref="WriteAsync"/>.
+    /// </summary>
+    public async Task WriteManyAsync(GitSourceSpec repository, IReadOnlyList<(string CommitSha, CommitStatusEntry Entry)> entries, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        ArgumentNullException.ThrowIfNull(entry);
-        StatusNote.Validate(entry);
-        if (!ObjectId.TryParse(commitSha, out var commit))
+        ArgumentNullException.ThrowIfNull(entries);
+        var parsed = new List<(ObjectId Commit, CommitStatusEntry Entry)>(entries.Count);
+        foreach (var (commitSha, entry) in entries)
         {
-            throw new ArgumentException($"'{commitSha}' is not a full commit SHA", nameof(commitSha));
+            ArgumentNullException.ThrowIfNull(entry);
+            StatusNote.Validate(entry);
+            parsed.Add(ObjectId.TryParse(commitSha, out var commit) ? (commit, entry) : throw new ArgumentException($"'{commitSha}' is not a full commit SHA", nameof(entries)));
         }
 
         string? refusal = null;
@@ -71,15 +81,16 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
             }
 
             var tried = attempt;
-            refusal = await cache.UseAsync(repository, (repo, remote) => TryWrite(repo, remote, commit, entry, tried), ct);
+            refusal = await cache.UseAsync(repository, (repo, remote) => TryWrite(repo, remote, parsed, tried), ct);
             if (refusal is null)
             {
                 return;
             }
         }
 
+        var first = parsed.Count == 1 ? $"commit {parsed[0].Commit.ToString(7)}" : $"{parsed.Count} entries";
         throw new GitSourceException(
-            $"status of commit {commit.ToString(7)} in {RepositoryLocation.Parse(repository.Repository)}: {NotesRef} was rejected {options.MaxPushAttempts} times ({refusal})");
+            $"status of {first} in {RepositoryLocation.Parse(repository.Repository)}: {NotesRef} was rejected {options.MaxPushAttempts} times ({refusal})");
     }
 
     public Task<IReadOnlyList<CommitStatus>> ReadStatusAsync(GitSourceSpec repository, string branch, int count, CancellationToken ct)
@@ -95,12 +106,21 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
     /// still holds the notes commit ours is based on. Returns null when the remote's note holds the
     /// entry, else why not.
     /// </summary>
-    private string? TryWrite(Repository repo, GitRemote remote, ObjectId commit, CommitStatusEntry entry, int attempt)
+    private string? TryWrite(Repository repo, GitRemote remote, IReadOnlyList<(ObjectId Commit, CommitStatusEntry Entry)> entries, int attempt)
     {
         MirrorNotesRef(repo, remote, remote.ListReferences());
-        var existing = repo.Notes[NotesNamespace, commit]?.Message;
-        var updated = StatusNote.Upsert(existing, entry);
-        if (string.Equals(existing, updated, StringComparison.Ordinal))
+        var notes = new List<(ObjectId Commit, string Message)>();
+        foreach (var group in entries.GroupBy(e => e.Commit))
+        {
+            var existing = repo.Notes[NotesNamespace, group.Key]?.Message;
+            var updated = group.Aggregate(existing, (note, e) => StatusNote.Upsert(note, e.Entry));
+            if (!string.Equals(existing, updated, StringComparison.Ordinal))
+            {
+                notes.Add((group.Key, updated!));
+            }
+        }
+
+        if (notes.Count == 0)
         {
             return null;
         }
@@ -108,14 +128,14 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
         // The parent of our notes commit is the remote's value, and the swap insists the remote
         // still holds exactly that: no write ever replaces history it did not include.
         var basis = NotesHead(repo);
-        var written = CommitNote(repo, commit, updated, basis);
+        var written = CommitNotes(repo, notes, basis);
         BeforePush?.Invoke();
         var swap = remote.CompareAndSwap(NotesRef, basis, written);
         AfterPush?.Invoke();
         var refusal = swap.Updated ? Verify(repo, remote, written) : swap.Refusal;
         if (refusal is not null)
         {
-            LogPushRejected(logger, remote.Location.Url, commit.Sha, attempt, refusal);
+            LogPushRejected(logger, remote.Location.Url, notes[0].Commit.Sha, attempt, refusal);
         }
 
         return refusal;
@@ -147,16 +167,20 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
             : $"{NotesRef} was pushed as {written.ToString(7)} but the remote now holds {now?[..7] ?? "(none)"}, which does not include it";
     }
 
-    /// <summary>Writes the note in one notes commit whose only parent is <paramref name="basis"/>.</summary>
+    /// <summary>Writes the notes in one notes commit whose only parent is <paramref name="basis"/>.</summary>
     /// <remarks>
     /// LibGit2Sharp's <c>Notes.Add</c> first removes an existing note in a commit of its own; the
     /// two are folded into one, so the remote's value is the parent and history stays one commit
     /// per update.
     /// </remarks>
-    private ObjectId CommitNote(Repository repo, ObjectId commit, string message, ObjectId? basis)
+    private ObjectId CommitNotes(Repository repo, IReadOnlyList<(ObjectId Commit, string Message)> notes, ObjectId? basis)
     {
         var signature = Signature();
-        repo.Notes.Add(commit, message, signature, signature, NotesNamespace);
+        foreach (var (commit, message) in notes)
+        {
+            repo.Notes.Add(commit, message, signature, signature, NotesNamespace);
+        }
+
         var added = repo.Lookup<Commit>(NotesHead(repo));
         Commit[] parents = basis is null ? [] : [repo.Lookup<Commit>(basis)];
         var folded = repo.ObjectDatabase.CreateCommit(added.Author, added.Committer, added.Message, added.Tree, parents, prettifyMessage: false);

@@ -33,10 +33,13 @@ internal static class AgentHost
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>()));
         s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WatchCache>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
-        s.AddSingleton<ICommitStatusStore>(sp => new GitNotesStatus(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>())
-        {
-            BeforePush = sp.GetRequiredService<LeaseFence>().EnsureHeld,
-        });
+        // Notes of all targets of a repository share one commit and one push per flush (NoteBatcher).
+        s.AddSingleton<ICommitStatusStore>(sp => new NoteBatcher(
+            new GitNotesStatus(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>())
+            {
+                BeforePush = sp.GetRequiredService<LeaseFence>().EnsureHeld,
+            },
+            sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new NoteReporter(sp.GetRequiredService<ICommitStatusStore>(), config.Cluster, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
         s.AddSingleton<PassLogReporter>();
         s.AddSingleton<ReporterFailures>();
