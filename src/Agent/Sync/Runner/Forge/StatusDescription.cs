@@ -11,6 +11,10 @@ internal static class StatusDescription
 
     public const string Started = "sync started";
 
+    /// <summary>The order of the note's human line, so both read alike.</summary>
+    private static readonly SyncAction[] Order =
+        [SyncAction.Created, SyncAction.Configured, SyncAction.Unchanged, SyncAction.Pruned, SyncAction.PruneSkipped, SyncAction.Failed, SyncAction.NotApplied];
+
     public static string Of(SyncResult result)
     {
         if (result.Phase == SyncPhase.Failed)
@@ -19,7 +23,7 @@ internal static class StatusDescription
             return Truncate(UrlRedactor.Redact(result.StatusMessage ?? result.Message));
         }
 
-        var counts = result.Counts.OrderBy(c => c.Key).Select(c => $"{c.Key.ToContract()}={c.Value}").ToList();
+        var counts = result.Counts.OrderBy(c => Array.IndexOf(Order, c.Key)).Select(c => $"{c.Key.ToContract()}={c.Value}").ToList();
         return Truncate(counts.Count == 0 ? "synced: no objects" : $"{result.Health}: {string.Join(' ', counts)}");
     }
 
