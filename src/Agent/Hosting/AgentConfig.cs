@@ -15,6 +15,7 @@ namespace GitOps.Agent.Hosting;
 /// leaseDuration: 15s            # at least 3s
 /// backoff: {initial: 2s, max: 5m}
 /// resyncPeriod: 10m
+/// publicUrl: https://gitops.example.com   # the agent's own pages, linked from forge statuses
 /// targets:
 /// - name: django
 ///   repository: https://git.example.com/deploy.git
@@ -29,6 +30,12 @@ namespace GitOps.Agent.Hosting;
 ///   credentials: {usernameFile: /etc/gitops/git/username, tokenFile: /etc/gitops/git/token}
 ///   ignoreDifferences:          # see IgnoreDifferences
 ///   - {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}
+///   commitStatus:               # see ForgeConfig
+///     provider: github          # github | gitlab | gitea (Gitea and Forgejo)
+///     url: https://api.github.com
+///     repository: owner/name    # GitLab: the project path or its numeric id
+///     tokenFile: /etc/gitops/forge/token
+///     context: gitops/prod/django   # the default
 /// </code>
 /// Credentials are file paths only; a secret inline in the file is refused by design.
 /// The defaults below are the only place they are written: the loader starts from them.
@@ -54,6 +61,9 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
     public WorkerOptions Worker { get; init; } = new();
 
     public string CacheDir { get; init; } = "/var/cache/gitops";
+
+    /// <summary>Where the agent's pages are reached from outside (<c>target_url</c> of forge statuses); null links nothing.</summary>
+    public string? PublicUrl { get; init; }
 
     /// <summary>Lease name for leader election among replicas.</summary>
     public string LeaseName { get; init; } = "gitops-agent";
@@ -86,6 +96,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
 
     /// <summary>Fields neither compared nor put back (Argo CD's <c>ignoreDifferences</c> shape).</summary>
     public IReadOnlyList<GitOps.Diff.Drift.IgnoreRule> IgnoreDifferences { get; init; } = [];
+
+    /// <summary>Where this target's commits get forge statuses; null posts none.</summary>
+    public GitOps.Agent.Sync.Forge.CommitStatusConfig? CommitStatus { get; init; }
 
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 

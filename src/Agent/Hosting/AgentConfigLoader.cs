@@ -23,7 +23,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] FutureTopKeys = ["receivers", "shards", "concurrency"];
 
     private static readonly string[] FutureTargetKeys =
-        ["kustomize", "helm", "dependsOn", "commitStatus", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
+        ["kustomize", "helm", "dependsOn", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
 
     public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -63,6 +63,7 @@ internal static partial class AgentConfigLoader
             LeaseName = top.String("leaseName") ?? defaults.LeaseName,
             LeaseDuration = top.Duration("leaseDuration", AgentConfig.MinLeaseDuration) ?? defaults.LeaseDuration,
             Worker = Worker(top, defaults.Worker, errors),
+            PublicUrl = ForgeConfig.PublicUrl(top),
         };
         top.Finish();
         return config;
@@ -114,6 +115,7 @@ internal static partial class AgentConfigLoader
             Timeout = t.Duration("timeout", TimeSpan.Zero) ?? defaults.Timeout,
             Credentials = Credentials(t) ?? defaults.Credentials,
             IgnoreDifferences = t.Node("ignoreDifferences") is { } rules ? IgnoreDifferences.Read(rules, t.At("ignoreDifferences"), errors) : defaults.IgnoreDifferences,
+            CommitStatus = ForgeConfig.CommitStatus(t),
         };
         t.Finish();
         return name is null || repository is null ? null : target;

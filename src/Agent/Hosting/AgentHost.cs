@@ -2,6 +2,7 @@ using GitOps.Agent.Git;
 using GitOps.Agent.Kube;
 using GitOps.Agent.Kube.Live;
 using GitOps.Agent.Sync;
+using GitOps.Agent.Sync.Forge;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,9 @@ namespace GitOps.Agent.Hosting;
 /// <summary>Wires the long-running agent: one worker per target behind a leader gate, plus the status server.</summary>
 internal static class AgentHost
 {
+    /// <summary>One client for every forge of the process (pooled connections); a forge that hangs costs a pass at most this long per request.</summary>
+    private static readonly HttpClient ForgeHttp = new() { Timeout = TimeSpan.FromSeconds(5) };
+
     /// <param name="api">The connection to the cluster; the host owns it from here on.</param>
     public static IHost Build(AgentConfig config, KubeApi api)
     {
@@ -41,12 +45,20 @@ internal static class AgentHost
             },
             sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new NoteReporter(sp.GetRequiredService<ICommitStatusStore>(), config.Cluster, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
+        s.AddSingleton(sp => new CommitStatusReporter(
+            ForgeHttp, config.Cluster, config.PublicUrl, config.Targets.Where(t => t.CommitStatus is not null).ToDictionary(t => t.Name, t => t.CommitStatus!),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
         s.AddSingleton<PassLogReporter>();
         s.AddSingleton<ReporterFailures>();
         s.AddSingleton<IPassExecutor>(sp => new PassRunner(
             sp.GetRequiredService<IGitSource>(),
             sp.GetRequiredService<SyncEngine>(),
-            [sp.GetRequiredService<NoteReporter>(), new EventReporter(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<PassLogReporter>()],
+            [
+                sp.GetRequiredService<NoteReporter>(),
+                sp.GetRequiredService<CommitStatusReporter>(),
+                new EventReporter(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<PassLogReporter>(),
+            ],
             sp.GetRequiredService<ReporterFailures>().Failed));
         s.AddSingleton(sp => new WorkerServices(
             sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>()));
@@ -69,6 +81,7 @@ internal static class AgentHost
         sp.GetRequiredService<WatchCache>().Changed += id => byApplySet.GetValueOrDefault(id)?.Trigger();
         var engine = sp.GetRequiredService<SyncEngine>();
         var notes = sp.GetRequiredService<NoteReporter>();
+        var statuses = sp.GetRequiredService<CommitStatusReporter>();
         var api = sp.GetRequiredService<KubeApi>();
         api.Fence = sp.GetRequiredService<LeaseFence>(); // every write of this process is fenced by the Lease
         var leases = $"/apis/coordination.k8s.io/v1/namespaces/{config.Namespace}/leases";
@@ -78,6 +91,7 @@ internal static class AgentHost
         {
             engine.ForgetInventories();
             notes.Forget();
+            statuses.Forget();
         }, failures.WorkerFailed);
     }
 }

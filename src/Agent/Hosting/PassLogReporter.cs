@@ -57,7 +57,7 @@ internal sealed partial class ReporterFailures(AgentMetrics metrics, ILogger<Rep
 {
     public void Failed(IPassReporter reporter, Exception ex)
     {
-        var sink = reporter switch { NoteReporter => "notes", EventReporter => "events", _ => "report" };
+        var sink = reporter switch { NoteReporter => "notes", EventReporter => "events", Sync.Forge.CommitStatusReporter => "forge", _ => "report" };
         metrics.RecordError("-", sink);
         LogFailed(logger, sink, ex.GetType().Name, Git.UrlRedactor.Redact(ex.Message));
     }
