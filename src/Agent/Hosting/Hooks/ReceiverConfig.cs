@@ -47,7 +47,7 @@ internal sealed partial record ReceiverConfig(string Name, ReceiverType Type, st
             errors.Add($"receivers: the name '{dup.Key}' is used twice");
         }
 
-        return receivers;
+        return receivers.Count == 0 ? Array.Empty<ReceiverConfig>() : receivers; // the shared empty list, so a config without receivers equals the default
     }
 
     private static ReceiverConfig? One(System.Text.Json.Nodes.JsonNode? item, string path, List<string> errors)
