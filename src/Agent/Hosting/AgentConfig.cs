@@ -16,6 +16,8 @@ namespace GitOps.Agent.Hosting;
 /// backoff: {initial: 2s, max: 5m}
 /// resyncPeriod: 10m
 /// publicUrl: https://gitops.example.com   # the agent's own pages, linked from forge statuses
+/// receivers:                    # webhooks, POST /hooks/&lt;name&gt; (see ReceiverConfig)
+/// - {name: github, type: github, secretFile: /etc/gitops/hooks/github-secret}
 /// targets:
 /// - name: django
 ///   repository: https://git.example.com/deploy.git
@@ -59,6 +61,9 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
 
     /// <summary>Scheduling of every target's passes (backoff, resync, trigger settling).</summary>
     public WorkerOptions Worker { get; init; } = new();
+
+    /// <summary>Webhook receivers on the agent's port; a push they accept wakes the targets that follow it.</summary>
+    public IReadOnlyList<Hooks.ReceiverConfig> Receivers { get; init; } = [];
 
     public string CacheDir { get; init; } = "/var/cache/gitops";
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GitOps.Agent.Git;
+using GitOps.Agent.Hosting.Hooks;
 using GitOps.Agent.Sync;
 using GitOps.Diff.Render;
 
@@ -20,7 +21,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] InlineSecretKeys = ["password", "token", "username", "privateKey"];
 
     /// <summary>Keys ARCHITECTURE.md reserves for later releases; set today, they would silently do nothing.</summary>
-    private static readonly string[] FutureTopKeys = ["receivers", "shards", "concurrency"];
+    private static readonly string[] FutureTopKeys = ["shards", "concurrency"];
 
     private static readonly string[] FutureTargetKeys =
         ["kustomize", "helm", "dependsOn", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
@@ -64,6 +65,7 @@ internal static partial class AgentConfigLoader
             LeaseDuration = top.Duration("leaseDuration", AgentConfig.MinLeaseDuration) ?? defaults.LeaseDuration,
             Worker = Worker(top, defaults.Worker, errors),
             PublicUrl = ForgeConfig.PublicUrl(top),
+            Receivers = ReceiverConfig.Read(top, errors),
         };
         top.Finish();
         return config;

@@ -1,4 +1,5 @@
 using GitOps.Agent.Git;
+using GitOps.Agent.Hosting.Hooks;
 using GitOps.Agent.Kube;
 using GitOps.Agent.Kube.Live;
 using GitOps.Agent.Sync;
@@ -68,9 +69,17 @@ internal static class AgentHost
         }
 
         s.AddSingleton(sp => Term(sp, config));
+        s.AddSingleton(sp => Hooks(sp, config));
         s.AddHostedService<StatusServer>();
         s.AddHostedService<LeaderGate>();
         return builder.Build();
+    }
+
+    /// <summary>The webhook receivers; a push they accept announces a new commit to each target it concerns.</summary>
+    private static HookReceiver Hooks(IServiceProvider sp, AgentConfig config)
+    {
+        var workers = new Lazy<Dictionary<string, TargetWorker>>(() => sp.GetServices<TargetWorker>().ToDictionary(w => w.Name, StringComparer.Ordinal));
+        return new HookReceiver(config.Receivers, config.Targets, name => workers.Value[name].Announce(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HookReceiver>>());
     }
 
     /// <summary>The terms of leadership: workers, what a new term forgets, and the watch events that wake workers.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using GitOps.Agent.Hosting.Hooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,7 @@ namespace GitOps.Agent.Hosting;
 /// hand-written 310 ms, 74.9 / 88.9 MB; Kestrel + prometheus-net 332 ms, 83.9 / 96.6 MB.
 /// Kestrel's ~8 MB buys a bind that fails the start and room for /hooks and the web view.
 /// </remarks>
-internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metrics, AgentReadiness readiness, ILoggerFactory loggers, ILogger<StatusServer> logger)
+internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metrics, AgentReadiness readiness, HookReceiver hooks, ILoggerFactory loggers, ILogger<StatusServer> logger)
     : IHostedService, IDisposable
 {
     private const string TextContentType = "text/plain; charset=utf-8";
@@ -80,12 +81,18 @@ internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metr
     private Action<KestrelServerOptions> ListenOptions()
     {
         var port = config.Port;
-        return config.BindAddress switch
+        Action<KestrelServerOptions> listen = config.BindAddress switch
         {
             null => o => o.ListenAnyIP(port), // IPv6 dual-stack where the host has it, else IPv4
             "localhost" => o => o.ListenLocalhost(port),
             var a when IPAddress.TryParse(a, out var ip) => o => o.Listen(ip, port),
             _ => throw new StatusServerException($"cannot listen on {Endpoint}: bindAddress must be an IP address or localhost"),
+        };
+        return o =>
+        {
+            // /hooks is reachable from outside the cluster: a client that trickles its headers does not hold a connection for long.
+            o.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            listen(o);
         };
     }
 
@@ -106,6 +113,9 @@ internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metr
             case "/metrics":
                 response.ContentType = AgentMetrics.ContentType;
                 await metrics.WriteAsync(response.Body, context.RequestAborted);
+                break;
+            case var path when HookReceiver.Serves(path):
+                await hooks.RespondAsync(context);
                 break;
             default:
                 await TextAsync(response, StatusCodes.Status404NotFound, "not found\n");

@@ -134,7 +134,6 @@ public sealed class AgentConfigLoaderTests
     [InlineData("clustr: prod\n", "clustr: unknown key (did you mean cluster?)")]
     [InlineData("backoff: {initial: 1s, maximum: 1m}\n", "backoff.maximum: unknown key")]
     [InlineData("backoff: {inital: 1s}\n", "backoff.inital: unknown key (did you mean initial?)")]
-    [InlineData("receivers: [{name: gh, type: github, secretFile: /s}]\n", "receivers: not supported yet")]
     [InlineData("shards: 2\n", "shards: not supported yet")]
     [InlineData("concurrency: 4\n", "concurrency: not supported yet")]
     public void Parse_UnknownOrFutureTopLevelKey_IsAnError(string extra, string expected)
