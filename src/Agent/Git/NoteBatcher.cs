@@ -4,7 +4,8 @@ namespace GitOps.Agent.Git;
 
 /// <summary>
 /// Coalesces the note writes of many targets of one repository into one notes commit and one
-/// push per flush, at most one flush per <see cref="MinInterval"/> per repository: with 1,000
+/// push per flush, on average at most one flush per <see cref="MinInterval"/> per repository
+/// (two may follow each other at once): with 1,000
 /// targets the notes ref is pushed a few times per round of passes instead of 2,000 times one
 /// after another. Each caller's write completes (or fails) with the flush that carried it; each
 /// entry still replaces only its own (cluster, target) entry, on top of other clusters' writes.
@@ -48,6 +49,7 @@ public sealed class NoteBatcher(GitNotesStatus store, TimeProvider? time = null)
         private readonly Lock gate = new();
         private List<Pending> waiting = [];
         private bool flushing;
+        private long? previous;
 
         public void Add(Pending pending)
         {
@@ -83,10 +85,13 @@ public sealed class NoteBatcher(GitNotesStatus store, TimeProvider? time = null)
 
                 var started = owner.clock.GetTimestamp();
                 await FlushAsync(batch);
-                var rest = owner.MinInterval - owner.clock.GetElapsedTime(started);
-                if (rest > TimeSpan.Zero)
+                // At most two flushes in any two intervals: one pass's Progressing and Synced both go
+                // out at once, while a steady stream of writers still averages one push an interval.
+                var wait = previous is { } before ? (owner.MinInterval * 2) - owner.clock.GetElapsedTime(before) : TimeSpan.Zero;
+                previous = started;
+                if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(rest, owner.clock); // writes arriving meanwhile share the next push
+                    await Task.Delay(wait, owner.clock); // writes arriving meanwhile share the next push
                 }
             }
         }

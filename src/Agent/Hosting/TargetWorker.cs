@@ -222,8 +222,10 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
             var woken = await Task.WhenAny(Task.Delay(step, services.Clock, ct), wake.Task) == wake.Task;
             if (woken)
             {
-                // Let the burst of events settle (an apply of many objects) so one pass sees them all.
-                await Task.WhenAny(Task.Delay(options.TriggerSettle, services.Clock, ct));
+                // Let the burst of events settle (an apply of many objects) so one pass sees them all;
+                // an announced push needs less: the forge sends one delivery per push and hook.
+                var settle = announcement.Task.IsCompleted ? options.AnnounceSettle : options.TriggerSettle;
+                await Task.WhenAny(Task.Delay(settle, services.Clock, ct));
                 break;
             }
 

@@ -18,6 +18,9 @@ internal sealed record WorkerOptions
     /// <summary>After a trigger, wait this long for the burst of events to settle (default 500ms).</summary>
     public TimeSpan TriggerSettle { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>After an announced push (a webhook), wait this long for more deliveries of the same push (default 100ms).</summary>
+    public TimeSpan AnnounceSettle { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Intervals vary by ± this fraction so replicas of many agents do not hit git in step (default 0.1).</summary>
     public double Jitter { get; init; } = 0.1;
 

@@ -117,6 +117,21 @@ public sealed class TargetWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task Announce_DuringTheInterval_PassesAfterTheShortSettleAndFetches()
+    {
+        var worker = Start(interval: TimeSpan.FromMinutes(1));
+        await NextPassAsync();
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+
+        git.Head = new string('f', 40);
+        worker.Announce();
+        var pushed = await NextPassAsync();
+
+        Assert.InRange(pushed.At, TimeSpan.FromSeconds(5.1), TimeSpan.FromSeconds(5.1) + Slack);
+        Assert.Null(pushed.Request.Known); // the agent reads the new commit itself
+    }
+
+    [Fact]
     public async Task RunAsync_NewCommitDuringHealthWait_PreemptsTheWait()
     {
         passes.HangUntilPreempted = true;

@@ -28,18 +28,23 @@ public sealed class PushHookTests(ClusterFixture cluster, ITestOutputHelper outp
         InstallHook(a.Remote, secretFile, config.Port);
 
         var took = new List<long>();
+        var pushing = new List<long>();
         for (var i = 1; i <= Pushes; i++)
         {
+            // Pushes two seconds apart, as people push: back to back, the notes of one repository
+            // are held to two flushes per two seconds (NoteBatcher), and that would be measured instead.
+            await Task.Delay(TimeSpan.FromSeconds(2));
             a.Sync.Repo.Write("a.yaml", Yaml.ConfigMap(a.Namespace, "a", ("k", $"{i}"))).Commit($"release {i}");
             var clock = Stopwatch.StartNew();
             var sha = a.Push(); // returns once the hook has posted: git runs post-receive before the push ends
+            pushing.Add(clock.ElapsedMilliseconds);
             await a.WaitForStatusAsync(sha, "Synced", TimeSpan.FromSeconds(20));
             took.Add(clock.ElapsedMilliseconds);
         }
 
         took.Sort();
-        output.WriteLine($"git push → Synced note over {Pushes} pushes at a 60 s interval: p50 {took[Pushes / 2]} ms, max {took[^1]} ms ({string.Join(", ", took)})");
-        Assert.True(took[^1] < 20_000, "every push synced long before the one-minute interval");
+        output.WriteLine($"git push → Synced note over {Pushes} pushes at a 60 s interval: p50 {took[Pushes / 2]} ms, max {took[^1]} ms ({string.Join(", ", took)}); of which `git push` with its hook: {string.Join(", ", pushing)} ms");
+        Assert.True(took[^1] < 10_000, "every push synced long before the one-minute interval");
         Assert.Equal($"{Pushes}", (string?)(await a.Sync.ConfigMapAsync("a"))!["data"]!["k"]);
     }
 
