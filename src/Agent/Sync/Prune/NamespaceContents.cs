@@ -18,7 +18,16 @@ internal sealed class NamespaceContents(IClusterClient api, IDiscovery discovery
         var selector = $"{ManifestValidator.PartOfLabel}!={applySetId}";
         foreach (var resource in await discovery.NamespacedListableAsync(ct))
         {
-            var list = await api.ListAsync(resource.Path(ns), selector, ct);
+            JsonObject list;
+            try
+            {
+                list = await api.ListAsync(resource.Path(ns), selector, ct);
+            }
+            catch (KubeApiException ex) when (ex.IsNotFound)
+            {
+                continue; // the kind went away since discovery (its CRD was deleted): nothing of it is left
+            }
+
             foreach (var item in (list["items"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 found.Add((LiveState.KeyOf(resource, item), item));
