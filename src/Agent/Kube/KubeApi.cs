@@ -21,6 +21,14 @@ internal sealed class KubeApi : IClusterClient, IDisposable
     private KubeApi(KubernetesClientConfiguration config)
     {
         Requests = new RequestCounter();
+        // A request waiting for a new connection (TCP and TLS handshakes) when the process froze
+        // must find the fence down too: checked once more right before its first bytes are written.
+        config.FirstMessageHandlerSetup = handler => handler.PlaintextStreamFilter = (context, _) =>
+        {
+            Requests.EnsureMayWrite(context.InitialRequestMessage);
+            return ValueTask.FromResult(context.PlaintextStream);
+        };
+
         // The client chains our counter in front of its TLS handler; requests sent through the
         // counter therefore get the client's TLS setup, and we add credentials per request.
         client = new Kubernetes(config, Requests);

@@ -26,6 +26,17 @@ internal sealed class RequestCounter : DelegatingHandler
     /// <summary>The leader Lease's collection and object paths: its create and renewals are what the fence is made of.</summary>
     public IReadOnlyList<string> FenceExempt { get; set; } = [];
 
+    /// <summary>Throws when <paramref name="request"/> writes (not a GET, not a dry run, not the Lease's own) and the fence is down.</summary>
+    public void EnsureMayWrite(HttpRequestMessage request)
+    {
+        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+        var dryRun = request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
+        if (request.Method != HttpMethod.Get && !dryRun && !FenceExempt.Contains(path, StringComparer.Ordinal))
+        {
+            Fence.EnsureHeld();
+        }
+    }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var dryRun = request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
@@ -36,11 +47,7 @@ internal sealed class RequestCounter : DelegatingHandler
         counts.AddOrUpdate(verb, 1, (_, n) => n + 1);
         if (request.Method != HttpMethod.Get && !dryRun)
         {
-            if (!FenceExempt.Contains(path, StringComparer.Ordinal))
-            {
-                Fence.EnsureHeld();
-            }
-
+            EnsureMayWrite(request);
             Interlocked.Increment(ref writes);
         }
 
