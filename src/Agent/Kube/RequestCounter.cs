@@ -29,9 +29,7 @@ internal sealed class RequestCounter : DelegatingHandler
     /// <summary>Throws when <paramref name="request"/> writes (not a GET, not a dry run, not the Lease's own) and the fence is down.</summary>
     public void EnsureMayWrite(HttpRequestMessage request)
     {
-        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
-        var dryRun = request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
-        if (request.Method != HttpMethod.Get && !dryRun && !FenceExempt.Contains(path, StringComparer.Ordinal))
+        if (IsWrite(request) && !FenceExempt.Contains(request.RequestUri?.AbsolutePath ?? string.Empty, StringComparer.Ordinal))
         {
             Fence.EnsureHeld();
         }
@@ -39,13 +37,12 @@ internal sealed class RequestCounter : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var dryRun = request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
         // Leader election's Lease renewals are counted apart: they are the price of HA, not of syncing.
         var path = request.RequestUri?.AbsolutePath ?? string.Empty;
         var lease = path.Contains("/leases/", StringComparison.Ordinal) || path.EndsWith("/leases", StringComparison.Ordinal); // renewals, and the first create
-        var verb = request.Method.Method + (dryRun ? " (dry-run)" : string.Empty) + (lease ? " (lease)" : string.Empty);
+        var verb = request.Method.Method + (IsDryRun(request) ? " (dry-run)" : string.Empty) + (lease ? " (lease)" : string.Empty);
         counts.AddOrUpdate(verb, 1, (_, n) => n + 1);
-        if (request.Method != HttpMethod.Get && !dryRun)
+        if (IsWrite(request))
         {
             EnsureMayWrite(request);
             Interlocked.Increment(ref writes);
@@ -53,4 +50,9 @@ internal sealed class RequestCounter : DelegatingHandler
 
         return base.SendAsync(request, cancellationToken);
     }
+
+    private static bool IsDryRun(HttpRequestMessage request) => request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;
+
+    /// <summary>A request that may change state: anything but GET, dry runs excluded.</summary>
+    private static bool IsWrite(HttpRequestMessage request) => request.Method != HttpMethod.Get && !IsDryRun(request);
 }
