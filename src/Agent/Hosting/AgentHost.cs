@@ -61,8 +61,12 @@ internal static class AgentHost
                 sp.GetRequiredService<PassLogReporter>(),
             ],
             sp.GetRequiredService<ReporterFailures>().Failed));
+        s.AddSingleton(sp => new SharedHeads(sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new WorkerServices(
-            sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>())
+        {
+            Heads = sp.GetRequiredService<SharedHeads>(),
+        });
         foreach (var target in config.Targets)
         {
             s.AddSingleton(sp => new TargetWorker(target, config, sp.GetRequiredService<WorkerServices>(), sp.GetRequiredService<ILogger<TargetWorker>>()));
@@ -88,6 +92,13 @@ internal static class AgentHost
         var workers = sp.GetServices<TargetWorker>().ToList();
         var byApplySet = workers.ToDictionary(w => w.ApplySetId);
         sp.GetRequiredService<WatchCache>().Changed += id => byApplySet.GetValueOrDefault(id)?.Trigger();
+        sp.GetRequiredService<SharedHeads>().Moved += (repository, reference, _, at) =>
+        {
+            foreach (var w in workers.Where(w => w.Source.Repository == repository && w.Source.Reference == reference))
+            {
+                w.Announce(at); // one follower's ls-remote found the branch moved: the others need not ask again
+            }
+        };
         var engine = sp.GetRequiredService<SyncEngine>();
         var notes = sp.GetRequiredService<NoteReporter>();
         var statuses = sp.GetRequiredService<CommitStatusReporter>();
