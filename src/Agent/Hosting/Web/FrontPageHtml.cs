@@ -80,7 +80,7 @@ internal static class FrontPageHtml
             h.Link("/" + q.At(Math.Max(0, page.Offset - page.Limit)), "← previous");
         }
 
-        h.Text(string.Create(CultureInfo.InvariantCulture, $" {first}–{last} of {page.Matched} "));
+        h.Raw(string.Create(CultureInfo.InvariantCulture, $" {first}–{last} of {page.Matched} ")); // numbers only
         if (last < page.Matched)
         {
             h.Link("/" + q.At(page.Offset + page.Limit), "next →");

@@ -82,7 +82,7 @@ public sealed class ViewReporterTests
         await reporter.FinishedAsync(Pass("app", Sha(1)), Failed(Sha(1), "cannot reach the API server: refused", null), true, CancellationToken.None);
 
         var view = store.Current.Targets["app"];
-        Assert.Equal("cannot reach the API server: refused", view.LastError);
+        Assert.StartsWith("cannot reach the API server: refused", view.LastError, StringComparison.Ordinal);
         Assert.Equal(TargetPhase.Synced, view.PassAt(Sha(1))!.Phase);
         Assert.Equal(Sha(1), view.LiveCommit);
     }

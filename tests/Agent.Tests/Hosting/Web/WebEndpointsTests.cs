@@ -101,8 +101,8 @@ public sealed class WebEndpointsTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("/api/targets/nope", 404, "no target named 'nope'")]
-    [InlineData("/api/targets/t0000/commits/abcdef1", 404, "commit 'abcdef1' is not among")]
+    [InlineData("/api/targets/nope", 404, "no target named \\u0027nope\\u0027")]
+    [InlineData("/api/targets/t0000/commits/abcdef1", 404, "commit \\u0027abcdef1\\u0027 is not among")]
     [InlineData("/targets/nope", 404, "no target named &#x27;nope&#x27;")]
     [InlineData("/assets/nothing.js", 404, "not found")]
     public async Task RespondAsync_Unknown_Returns404NamingIt(string path, int status, string says)
