@@ -53,7 +53,7 @@ internal static class AgentHost
         s.AddSingleton<PassLogReporter>();
         s.AddSingleton(_ => new ViewStore(config.Targets.Select(TargetView.Of)));
         s.AddSingleton(sp => new ViewReporter(sp.GetRequiredService<ViewStore>(), new CommitLog(CacheLayout.Repositories(config.CacheDir)), sp.GetRequiredService<TimeProvider>(), config.Web));
-        s.AddSingleton(sp => new WebEndpoints(config, sp.GetRequiredService<ViewStore>(), WebAccess.From(config.Web), sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(sp => new WebEndpoints(config, sp.GetRequiredService<ViewStore>(), WebAccess.From(config.Web), sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<AgentMetrics>().Leading));
         s.AddSingleton<ReporterFailures>();
         s.AddSingleton<IPassExecutor>(sp => new PassRunner(
             sp.GetRequiredService<IGitSource>(),

@@ -49,7 +49,7 @@ internal static class TargetPageHtml
                 .Raw("</td><td data-label=\"Health\">").Health(o.Health).Raw("</td><td data-label=\"Why\">").Text(o.HealthReason);
             if (o.Message is { } message)
             {
-                h.Raw("<div class=\"error\">").Text(message).Raw("</div>");
+                h.Raw(o.Action is SyncAction.Failed or SyncAction.NotApplied ? "<div class=\"error\">" : "<div class=\"note\">").Text(message).Raw("</div>");
             }
 
             if (o.ChangedPaths.Count > 0)

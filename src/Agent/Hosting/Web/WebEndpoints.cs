@@ -9,7 +9,8 @@ namespace GitOps.Agent.Hosting.Web;
 /// (<c>/assets/…</c>) on the status server's port. GET and HEAD only; every response carries a
 /// CSP that allows the agent's own assets and nothing else, inline script included.
 /// </summary>
-internal sealed class WebEndpoints(AgentConfig config, ViewStore store, WebAccess access, TimeProvider clock)
+/// <param name="leading">Whether this replica holds the Lease: a follower runs no pass, and its pages say so.</param>
+internal sealed class WebEndpoints(AgentConfig config, ViewStore store, WebAccess access, TimeProvider clock, Func<bool>? leading = null)
 {
     public const string Csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
         + "font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -71,7 +72,7 @@ internal sealed class WebEndpoints(AgentConfig config, ViewStore store, WebAcces
         var query = TargetQuery.Parse(context.Request.Query, config.Web.PageSize);
         TargetView? target = parts.Length >= 2 && parts[0] == "targets" ? snapshot.Targets.GetValueOrDefault(parts[1]) : null;
         var commit = parts.Length == 4 && parts[2] == "commits" ? target?.CommitAt(parts[3]) : null;
-        var cluster = config.Cluster;
+        var cluster = leading is null || leading() ? config.Cluster : $"{config.Cluster} · a follower replica: passes run on the leader, whose pages show them";
         (int Status, string Type, byte[] Bytes) body = (api, parts.Length) switch
         {
             (true, 1) when parts[0] == "targets" => Json(ApiJson.Targets(snapshot, query.Apply(snapshot))),
