@@ -39,7 +39,7 @@ internal sealed record PassView(string Commit, TargetPhase Phase, HealthStatus H
 /// <param name="LiveCommit">The commit the cluster is at (the last one applied in full), when known.</param>
 /// <param name="LastPass">The last pass that ended, with its objects.</param>
 /// <param name="LastDrift">The last pass that found fields to move (a later no-op pass does not hide it).</param>
-/// <param name="Passes">The last pass per commit, newest first, a few commits deep (the commit pages' "what it did").</param>
+/// <param name="Passes">Per commit the pass that applied it (the first Synced one, else the last), newest first, a few commits deep: the commit pages' "what it did".</param>
 /// <param name="History">The branch's last commits with their notes, from the local clone.</param>
 internal sealed record TargetView(
     string Name,

@@ -11,7 +11,7 @@ namespace GitOps.Agent.Hosting.Web;
 /// </summary>
 internal sealed class ViewReporter(ViewStore store, CommitLog log, TimeProvider clock, WebOptions options) : IPassReporter
 {
-    /// <summary>Commits per target whose last pass is kept for its commit page.</summary>
+    /// <summary>Commits per target whose pass is kept for its commit page.</summary>
     public const int PassesKept = 20;
 
     private readonly ConcurrentDictionary<string, CommitPage> pages = new(StringComparer.Ordinal);
@@ -40,7 +40,10 @@ internal sealed class ViewReporter(ViewStore store, CommitLog log, TimeProvider 
 
     public static TargetView Record(TargetView view, PassView pass, SyncResult result, bool infrastructure)
     {
-        var passes = infrastructure || pass.Commit.Length == 0
+        // A commit's page tells what applying it did: the first Synced pass at it stays, and later
+        // passes at the same commit (drift put back, nothing to do) only replace one that failed.
+        var kept = view.PassAt(pass.Commit);
+        var passes = infrastructure || pass.Commit.Length == 0 || kept is { Phase: TargetPhase.Synced }
             ? view.Passes
             : view.Passes.RemoveAll(p => p.Commit == pass.Commit).Insert(0, pass);
         return view with

@@ -60,6 +60,19 @@ public sealed class ViewReporterTests
     }
 
     [Fact]
+    public async Task FinishedAsync_LaterPassesAtTheSameCommit_KeepTheFirstSyncedPassForTheCommitPage()
+    {
+        await reporter.FinishedAsync(Pass("app", Sha(1)), Failed(Sha(1), "Deployment/web: conflict", null), false, CancellationToken.None);
+        await reporter.FinishedAsync(Pass("app", Sha(1)), Synced(Sha(1), new GitOps.Agent.Sync.ObjectResult(ConfigMap, SyncAction.Created, HealthStatus.Healthy)), false, CancellationToken.None);
+
+        await reporter.FinishedAsync(Pass("app", Sha(1)), Synced(Sha(1), new GitOps.Agent.Sync.ObjectResult(ConfigMap, SyncAction.Unchanged, HealthStatus.Healthy)), false, CancellationToken.None);
+
+        var view = store.Current.Targets["app"];
+        Assert.Equal(SyncAction.Created, Assert.Single(view.PassAt(Sha(1))!.Objects).Action);
+        Assert.Equal(SyncAction.Unchanged, Assert.Single(view.LastPass!.Objects).Action);
+    }
+
+    [Fact]
     public async Task FinishedAsync_FailedPass_ShowsTheErrorAndKeepsTheLiveCommit()
     {
         await reporter.FinishedAsync(Pass("app", Sha(1)), Synced(Sha(1)), false, CancellationToken.None);

@@ -79,6 +79,8 @@ public sealed class WebViewBrowserTests(ClusterFixture cluster) : IClassFixture<
         await page.Locator("table.commits a", new() { HasText = commit[..7] }).First.ClickAsync();
         await Expect(page.Locator("h1")).ToContainTextAsync("objects with a Secret");
         await Expect(page.Locator("ul.files")).ToContainTextAsync("app/secret.yaml");
+        await Expect(page.Locator("table.objects tr", new() { HasText = "Deployment" })).ToContainTextAsync("created"); // what applying the commit did
+        await Expect(page.Locator("#live")).ToHaveTextAsync("live");
         await browser.ScreenshotAsync("commit");
         await page.SetViewportSizeAsync(390, 844);
         await page.GotoAsync("/targets/app");
