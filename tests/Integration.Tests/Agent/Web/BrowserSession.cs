@@ -42,8 +42,8 @@ internal sealed class BrowserSession : IAsyncDisposable
     {
         var origin = $"http://127.0.0.1:{port}";
         var playwright = await Playwright.CreateAsync();
-        // --no-sandbox: the tests run as root in a container, where Chromium's sandbox cannot start.
-        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        // --no-sandbox: the tests run as root, where Chromium's sandbox cannot start; a small /dev/shm is not used.
+        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = origin });
         var page = await context.NewPageAsync();
         var session = new BrowserSession(playwright, browser, context, page, origin);
