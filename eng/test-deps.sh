@@ -5,9 +5,10 @@
 #
 # git        the CLI that tests use to build fixture repositories, and git-http-backend (CGI)
 # lighttpd   a real HTTP server with basic auth in front of git-http-backend on loopback
+# chromium   headless browser the web-view tests drive through Playwright (its own download is unreachable)
 set -euo pipefail
 
-readonly PACKAGES=(git lighttpd)
+readonly PACKAGES=(git lighttpd chromium)
 
 log() { printf 'test-deps: %s\n' "$*" >&2; }
 

@@ -1,5 +1,6 @@
 using GitOps.Agent.Git;
 using GitOps.Agent.Hosting.Hooks;
+using GitOps.Agent.Hosting.Web;
 using GitOps.Agent.Kube;
 using GitOps.Agent.Kube.Live;
 using GitOps.Agent.Sync;
@@ -50,12 +51,16 @@ internal static class AgentHost
             ForgeHttp, config.Cluster, config.PublicUrl, config.Targets.Where(t => t.CommitStatus is not null).ToDictionary(t => t.Name, t => t.CommitStatus!),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
         s.AddSingleton<PassLogReporter>();
+        s.AddSingleton(_ => new ViewStore(config.Targets.Select(TargetView.Of)));
+        s.AddSingleton(sp => new ViewReporter(sp.GetRequiredService<ViewStore>(), new CommitLog(CacheLayout.Repositories(config.CacheDir)), sp.GetRequiredService<TimeProvider>(), config.Web));
+        s.AddSingleton(sp => new WebEndpoints(config, sp.GetRequiredService<ViewStore>(), WebAccess.From(config.Web), sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<AgentMetrics>().Leading));
         s.AddSingleton<ReporterFailures>();
         s.AddSingleton<IPassExecutor>(sp => new PassRunner(
             sp.GetRequiredService<IGitSource>(),
             sp.GetRequiredService<SyncEngine>(),
             [
                 sp.GetRequiredService<NoteReporter>(),
+                sp.GetRequiredService<ViewReporter>(), // after the notes: it re-reads them for the pages
                 sp.GetRequiredService<CommitStatusReporter>(),
                 new EventReporter(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<TimeProvider>()),
                 sp.GetRequiredService<PassLogReporter>(),
