@@ -57,6 +57,9 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
 
     public int Port { get; init; } = 8080;
 
+    /// <summary>Passes at once across all targets (default <see cref="PassPool.DefaultSlots"/>).</summary>
+    public int Concurrency { get; init; } = PassPool.DefaultSlots;
+
     /// <summary>The address the HTTP endpoints listen on; null listens on every interface.</summary>
     public string? BindAddress { get; init; }
 

@@ -21,7 +21,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] InlineSecretKeys = ["password", "token", "username", "privateKey"];
 
     /// <summary>Keys ARCHITECTURE.md reserves for later releases; set today, they would silently do nothing.</summary>
-    private static readonly string[] FutureTopKeys = ["shards", "concurrency"];
+    private static readonly string[] FutureTopKeys = ["shards"];
 
     private static readonly string[] FutureTargetKeys =
         ["kustomize", "helm", "dependsOn", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
@@ -59,6 +59,7 @@ internal static partial class AgentConfigLoader
             Cluster = top.String("cluster") ?? defaults.Cluster,
             Namespace = top.String("namespace") ?? defaults.Namespace,
             Port = Port(top) ?? defaults.Port,
+            Concurrency = Concurrency(top) ?? defaults.Concurrency,
             BindAddress = BindAddress(top),
             CacheDir = top.String("cacheDir") ?? defaults.CacheDir,
             LeaseName = top.String("leaseName") ?? defaults.LeaseName,
@@ -163,6 +164,19 @@ internal static partial class AgentConfigLoader
         }
 
         return (int?)port;
+    }
+
+    private static int? Concurrency(ConfigNode top)
+    {
+        const string Rule = "must be an integer from 1 to 1000";
+        var slots = top.Integer("concurrency", Rule);
+        if (slots is < 1 or > 1000)
+        {
+            top.Error("concurrency", Rule);
+            return null;
+        }
+
+        return (int?)slots;
     }
 
     /// <summary>An IP address as written (<c>IPAddress.TryParse</c> alone takes <c>1</c> for 0.0.0.1); <c>*</c> is every interface.</summary>

@@ -71,6 +71,7 @@ internal static class AgentHost
             sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>())
         {
             Heads = sp.GetRequiredService<SharedHeads>(),
+            Pool = new PassPool(config.Concurrency),
         });
         foreach (var target in config.Targets)
         {

@@ -12,6 +12,9 @@ internal sealed record WorkerServices(IPassExecutor Passes, IGitSource Git, Agen
     /// <summary>Branch heads shared by the targets that follow the same repository and reference.</summary>
     public SharedHeads Heads { get; init; } = new(Git, Clock);
 
+    /// <summary>The slots passes of all targets share; unbounded unless the host sets one.</summary>
+    public PassPool Pool { get; init; } = new(int.MaxValue);
+
     /// <summary>A number in [0, 1) for jitter; injectable so schedules are testable.</summary>
     public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
 }
@@ -121,7 +124,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         if (head is null && lastSource is null)
         {
             // Nothing to sync from yet: the pass itself reports why (no such branch, git down) in an Event.
-            return await PassAsync(new PassRequest(syncTarget, target.Source), head, ct) && gitError is null;
+            return await PassAsync(new PassRequest(syncTarget, target.Source), head, PassUrgency.Triggered, ct) && gitError is null;
         }
 
         var commit = head ?? lastSource!.CommitSha;
@@ -131,7 +134,8 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         }
 
         var known = lastSource?.CommitSha == commit && (gitError is not null || !announced) ? lastSource : null;
-        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout }, commit, ct);
+        var urgency = announced || dirty || last is null || last.Revision != commit ? PassUrgency.Triggered : PassUrgency.Routine;
+        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout }, commit, urgency, ct);
         return ok && gitError is null;
     }
 
@@ -168,8 +172,9 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         || services.Clock.GetUtcNow() - lastPass >= options.ResyncPeriod;
 
     /// <param name="commit">The commit this pass syncs (the branch head it saw), when known: a different head preempts its health wait.</param>
-    private async Task<bool> PassAsync(PassRequest request, string? commit, CancellationToken ct)
+    private async Task<bool> PassAsync(PassRequest request, string? commit, PassUrgency urgency, CancellationToken ct)
     {
+        using var slot = await services.Pool.EnterAsync(urgency, ct);
         dirty = false; // events during this pass mark it again
         lastPass = services.Clock.GetUtcNow();
         var started = services.Clock.GetTimestamp();

@@ -135,7 +135,6 @@ public sealed class AgentConfigLoaderTests
     [InlineData("backoff: {initial: 1s, maximum: 1m}\n", "backoff.maximum: unknown key")]
     [InlineData("backoff: {inital: 1s}\n", "backoff.inital: unknown key (did you mean initial?)")]
     [InlineData("shards: 2\n", "shards: not supported yet")]
-    [InlineData("concurrency: 4\n", "concurrency: not supported yet")]
     public void Parse_UnknownOrFutureTopLevelKey_IsAnError(string extra, string expected)
     {
         var error = Invalid(extra + Minimal);
@@ -143,10 +142,19 @@ public sealed class AgentConfigLoaderTests
         Assert.Equal([expected], error.Errors);
     }
 
+    [Fact]
+    public void Parse_Concurrency_BoundsPassesAtOnceAndDefaultsFromTheMachine()
+    {
+        Assert.Equal(12, AgentConfigLoader.Parse("agent.yaml", "concurrency: 12\n" + Minimal).Concurrency);
+        Assert.Equal(Math.Max(4, Environment.ProcessorCount * 4), AgentConfigLoader.Parse("agent.yaml", Minimal).Concurrency);
+    }
+
     [Theory]
     [InlineData("port: \"8080\"\n", "port: must be an integer from 1 to 65535")]
     [InlineData("port: 0\n", "port: must be an integer from 1 to 65535")]
     [InlineData("port: 80.5\n", "port: must be an integer from 1 to 65535")]
+    [InlineData("concurrency: 0\n", "concurrency: must be an integer from 1 to 1000")]
+    [InlineData("concurrency: many\n", "concurrency: must be an integer from 1 to 1000")]
     [InlineData("cluster: 42\n", "cluster: must be a string")]
     [InlineData("leaseDuration: 15\n", "leaseDuration: must be a duration such as 30s, 5m or 1h30m")]
     [InlineData("backoff: 5s\n", "backoff: must be a mapping")]
