@@ -15,9 +15,10 @@ Log.Info($"simulating node {options.NodeName} against {config.Host}");
 var node = new NodeHeartbeat(client, options);
 var pods = new PodLoop(client, options);
 var volumes = new VolumeProvisioner(client, options);
+var addresses = new AddressPublisher(client);
 try
 {
-    await Task.WhenAll(node.RunAsync(stop.Token), pods.RunAsync(stop.Token), volumes.RunAsync(stop.Token));
+    await Task.WhenAll(node.RunAsync(stop.Token), pods.RunAsync(stop.Token), volumes.RunAsync(stop.Token), addresses.RunAsync(stop.Token));
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {

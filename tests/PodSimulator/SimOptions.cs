@@ -12,6 +12,9 @@ internal sealed record SimOptions(string Kubeconfig, string NodeName)
     /// <summary>The exit code such a pod ends with (default 0; non-zero: reason Error).</summary>
     public const string ExitCode = "sim.gitops.dev/exit-code";
 
+    /// <summary>On an Ingress or LoadBalancer Service: "true" keeps it without an address.</summary>
+    public const string NoAddress = "sim.gitops.dev/no-address";
+
     /// <summary>How often the Node's Ready heartbeat and Lease are renewed (the controller waits 40 s).</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
 
