@@ -66,6 +66,7 @@ internal static partial class AgentConfigLoader
             Worker = Worker(top, defaults.Worker, errors),
             PublicUrl = ForgeConfig.PublicUrl(top),
             Receivers = ReceiverConfig.Read(top, errors),
+            HealthRules = HealthRulesConfig.Read(top, errors),
         };
         top.Finish();
         return config;

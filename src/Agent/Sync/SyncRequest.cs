@@ -35,4 +35,7 @@ internal sealed record SyncEngineOptions
 
     /// <summary>How often objects not Healthy yet are read again during a health wait (default 1s).</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Per-kind health rules of the agent config, tried before the built-in ones (default: none).</summary>
+    public GitOps.Diff.Health.HealthRuleSet HealthRules { get; init; } = GitOps.Diff.Health.HealthRuleSet.Empty;
 }
