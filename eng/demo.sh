@@ -41,8 +41,8 @@ sync=(sync --repo "$remote" --branch main --target django --cache-dir "$GITOPS_T
 step "gitops render: the manifests in apply order (Secret values hidden)"
 gitops render --path "$repo" | grep -E '^(kind|  name):' | paste - - | head -20
 
-step "first sync: everything is created (health stays Progressing: this API server has no kubelet, so Pods never run)"
-gitops "${sync[@]}" --cluster demo
+step "first sync: everything is created, and --timeout waits until it is Healthy (pods run on the test environment's simulated node)"
+gitops "${sync[@]}" --cluster demo --timeout 2m
 
 step "same commit again: nothing to do"
 gitops "${sync[@]}" --cluster demo
@@ -51,7 +51,7 @@ step "new release: image 1.0.0 -> 1.1.0, replicas 2 -> 3"
 sed -i 's#django-app:1.0.0#django-app:1.1.0#; s#^  replicas: 2#  replicas: 3#' "$repo/django/deployment.yaml"
 commit "Release 1.1.0 with three replicas"
 gitops diff "${sync[@]:1}" || true
-gitops "${sync[@]}" --cluster demo
+gitops "${sync[@]}" --cluster demo --timeout 2m
 
 step "remove the NetworkPolicy from git and sync with --prune"
 rm "$repo/django/networkpolicy.yaml"

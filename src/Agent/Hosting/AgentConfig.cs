@@ -71,6 +71,9 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
 
     public string CacheDir { get; init; } = "/var/cache/gitops";
 
+    /// <summary>Per-kind health rules (<c>health:</c>) before the built-in ones; none by default.</summary>
+    public GitOps.Diff.Health.HealthRuleSet HealthRules { get; init; } = GitOps.Diff.Health.HealthRuleSet.Empty;
+
     /// <summary>Where the agent's pages are reached from outside (<c>target_url</c> of forge statuses); null links nothing.</summary>
     public string? PublicUrl { get; init; }
 

@@ -68,6 +68,7 @@ internal static partial class AgentConfigLoader
             PublicUrl = ForgeConfig.PublicUrl(top),
             Receivers = ReceiverConfig.Read(top, errors),
             Web = GitOps.Agent.Hosting.Web.WebOptions.Read(top),
+            HealthRules = HealthRulesConfig.Read(top, errors),
         };
         top.Finish();
         return config;

@@ -37,7 +37,7 @@ internal static class AgentHost
         s.AddSingleton<AgentReadiness>();
         s.AddSingleton(sp => new LeaseFence(LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>()));
-        s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WatchCache>()));
+        s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions { HealthRules = config.HealthRules }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WatchCache>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
         // Notes of all targets of a repository share one commit and one push per flush (NoteBatcher).
         s.AddSingleton<ICommitStatusStore>(sp => new NoteBatcher(

@@ -34,7 +34,7 @@ internal sealed partial class SyncEngine
         planner = new Planner(api, options.Parallelism);
         applier = new Applier(api, options, clock);
         pruner = new Pruner(api, new NamespaceContents(api, discovery));
-        healthWaiter = new HealthWaiter(api, options.HealthPollInterval, clock);
+        healthWaiter = new HealthWaiter(api, options.HealthPollInterval, clock, options.HealthRules);
     }
 
     /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>

@@ -38,4 +38,7 @@ internal sealed record SyncEngineOptions
 
     /// <summary>How inventories are stored (see <see cref="InventoryOptions"/> for the defaults).</summary>
     public InventoryOptions Inventory { get; init; } = new();
+
+    /// <summary>Per-kind health rules of the agent config, tried before the built-in ones (default: none).</summary>
+    public GitOps.Diff.Health.HealthRuleSet HealthRules { get; init; } = GitOps.Diff.Health.HealthRuleSet.Empty;
 }

@@ -14,15 +14,24 @@ public static class HealthAssessor
     /// the clock or the cluster, so a verdict that kstatus bases on elapsed time (an unschedulable
     /// Pod) stays Progressing and the caller's wait timeout decides.
     /// </summary>
-    public static HealthResult Assess(JsonObject live)
+    public static HealthResult Assess(JsonObject live) => Assess(live, HealthRuleSet.Empty);
+
+    /// <summary>As <see cref="Assess(JsonObject)"/>, with the configured rules before the built-in ones.</summary>
+    public static HealthResult Assess(JsonObject live, HealthRuleSet rules)
     {
         ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(rules);
         var obj = new StatusReader(live);
         try
         {
             if (HealthGeneric.Decisive(obj) is { } decided)
             {
                 return decided;
+            }
+
+            if (rules.Assess(obj, live) is { } configured)
+            {
+                return configured;
             }
 
             if (HealthRules.ByKind.TryGetValue((obj.Group, obj.Kind), out var rule))

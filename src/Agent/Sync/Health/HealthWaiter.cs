@@ -16,7 +16,7 @@ internal sealed record HealthReport(IReadOnlyDictionary<ResourceKey, HealthResul
 /// Healthy yet until they are, the time is up, or <c>preempt</c> fires (a newer commit is
 /// waiting: the pass ends now and the next one starts); without a timeout it judges once.
 /// </summary>
-internal sealed class HealthWaiter(IClusterClient api, TimeSpan pollInterval, TimeProvider clock)
+internal sealed class HealthWaiter(IClusterClient api, TimeSpan pollInterval, TimeProvider clock, HealthRuleSet rules)
 {
     public async Task<HealthReport> AssessAsync(IReadOnlyList<HealthSubject> subjects, TimeSpan? timeout, CancellationToken preempt, CancellationToken ct)
     {
@@ -49,6 +49,6 @@ internal sealed class HealthWaiter(IClusterClient api, TimeSpan pollInterval, Ti
         return new HealthReport(health, Preempted: false);
     }
 
-    private static HealthResult Judge(JsonObject? obj) =>
-        obj is not null ? HealthAssessor.Assess(obj) : new HealthResult(HealthStatus.Unknown, "not found");
+    private HealthResult Judge(JsonObject? obj) =>
+        obj is not null ? HealthAssessor.Assess(obj, rules) : new HealthResult(HealthStatus.Unknown, "not found");
 }
