@@ -3,6 +3,7 @@ using GitOps.Agent.Kube;
 using GitOps.Agent.Sync;
 using GitOps.Agent.Sync.Forge;
 using GitOps.Agent.Tests.Git;
+using GitOps.TestSupport.Forge;
 using GitOps.Diff.Drift;
 using GitOps.Diff.Health;
 using GitOps.Diff.Identity;

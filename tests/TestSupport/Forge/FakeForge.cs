@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
-namespace GitOps.Agent.Tests.Sync.Forge;
+namespace GitOps.TestSupport.Forge;
 
 /// <summary>One request as the forge received it: the raw target keeps GitLab's %2F as sent.</summary>
 internal sealed record ForgeRequest(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers, JsonObject? Body)
