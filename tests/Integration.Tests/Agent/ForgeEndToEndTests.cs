@@ -37,8 +37,7 @@ public sealed class ForgeEndToEndTests(ClusterFixture cluster, ITestOutputHelper
         var config = Config(a, server, forge);
         await a.StartAsync(config);
         await WaitAsync(() => Note(bare, first)?.Contains(": Synced", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(60), "the first commit's Synced note", 200);
-        var deliveries = Directory.CreateDirectory(Path.Combine(server.ProjectRoot, "deliveries")).FullName;
-        InstallHook(server, config.Port, config.Receivers[0].SecretFile, deliveries);
+        var hook = GitHubPushHook.Install(server, Repository, $"http://127.0.0.1:{config.Port}/hooks/github", config.Receivers[0].SecretFile);
 
         var (notes, statuses, pushing, delivered) = (new List<long>(), new List<long>(), new List<long>(), new List<long>());
         for (var i = 1; i <= Pushes; i++)
@@ -52,20 +51,20 @@ public sealed class ForgeEndToEndTests(ClusterFixture cluster, ITestOutputHelper
             var status = WaitAsync(() => forge.Posts.Any(p => p.Path.EndsWith(sha, StringComparison.Ordinal) && p.Field("state") == "success"), TimeSpan.FromSeconds(30), $"a success status on {sha[..7]}", 10, clock, statuses);
             var note = WaitAsync(() => Note(bare, sha)?.Contains(": Synced", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(30), $"a Synced note on {sha[..7]}", 50, clock, notes); // a git process per look: not too often on a loaded machine
             await Task.WhenAll(status, note);
-            delivered.Add(DeliveredAt(deliveries).Max() - startMs);
+            delivered.Add(hook.SentAtMs().Max() - startMs);
         }
 
         output.WriteLine($"git push over HTTP → Synced note: {Summary(notes)}; → GitHub success status: {Summary(statuses)}; push → hook posting: {Summary(delivered)}; `git push` itself (with its hook): {Summary(pushing)} — {Pushes} pushes 2 s apart, 60 s interval");
         Assert.All(notes.Concat(statuses), ms => Assert.True(ms < 10_000, $"{ms} ms: a push must reach the cluster and the forge long before the 60 s poll"));
         Assert.Equal($"{Pushes}", (string?)(await a.Sync.ConfigMapAsync("a"))!["data"]!["k"]);
-        AssertDeliveriesWereGitHubs(deliveries);
+        AssertDeliveriesWereGitHubs(hook);
         Assert.All(forge.Requests, r => Assert.Empty(GitHubRestDescription.Instance.Check(r)));
         Assert.All(forge.Posts, p => Assert.Equal("Bearer forge-token-e2e", p.Headers["Authorization"]));
     }
 
-    private static void AssertDeliveriesWereGitHubs(string deliveries)
+    private static void AssertDeliveriesWereGitHubs(GitHubPushHook hook)
     {
-        var sent = Directory.GetFiles(deliveries, "*.json").Order(StringComparer.Ordinal).ToList();
+        var sent = hook.Sent();
         Assert.Equal(Pushes, sent.Count); // one per pushed branch; the agent's own notes pushes send none
         foreach (var file in sent)
         {
@@ -73,10 +72,6 @@ public sealed class ForgeEndToEndTests(ClusterFixture cluster, ITestOutputHelper
             Assert.Equal("202", File.ReadAllText(Path.ChangeExtension(file, ".status")).Trim()); // the agent woke a target
         }
     }
-
-    /// <summary>When the hook posted each delivery (ms since the epoch): the hook names its files by the time.</summary>
-    private static IEnumerable<long> DeliveredAt(string deliveries) =>
-        Directory.GetFiles(deliveries, "*.json").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture) / 1_000_000);
 
     private static global::GitOps.Agent.Hosting.AgentConfig Config(AgentHarness a, GitHttpServer server, FakeForge forge)
     {
@@ -102,33 +97,6 @@ public sealed class ForgeEndToEndTests(ClusterFixture cluster, ITestOutputHelper
     {
         var result = Processes.Exec("git", bare, null, "notes", "--ref=gitops", "show", sha);
         return result.ExitCode == 0 ? result.Stdout : null;
-    }
-
-    /// <summary>
-    /// The served repository's post-receive hook, as a forge would run it: for each pushed branch or
-    /// tag, a GitHub push event (a real example payload with this push's ref and commits), signed
-    /// with the secret, posted to the agent; each body and the agent's answer kept for the test.
-    /// </summary>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static void InstallHook(GitHttpServer server, int port, string secretFile, string deliveries)
-    {
-        var template = Path.Combine(deliveries, "..", "push-template.json");
-        File.WriteAllText(template, GitHubWebhooks.Push(server.UrlOf(Repository), "@REF@", "@BEFORE@", "@AFTER@").ToJsonString());
-        server.InstallHook(Repository, "post-receive", $$"""
-            #!/bin/sh
-            secret=$(tr -d '\n' < '{{secretFile}}')
-            while read -r old new ref; do
-              case "$ref" in refs/heads/*|refs/tags/*) ;; *) continue ;; esac # GitHub sends push events for branches and tags
-              body=$(sed -e "s|@REF@|$ref|g" -e "s|@BEFORE@|$old|g" -e "s|@AFTER@|$new|g" '{{template}}')
-              sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.* //')
-              id=$(cat /proc/sys/kernel/random/uuid)
-              at='{{deliveries}}'/$(date +%s%N)
-              printf '%s' "$body" > "$at.json"
-              curl -sS -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \
-                -H "X-GitHub-Delivery: $id" -H "X-Hub-Signature-256: sha256=$sig" --data-binary "$body" \
-                'http://127.0.0.1:{{port}}/hooks/github' > "$at.status" || echo "hook delivery failed" >&2
-            done
-            """);
     }
 
     private static async Task WaitAsync(Func<bool> done, TimeSpan timeout, string what, int pollMs, Stopwatch? clock = null, List<long>? took = null)
