@@ -3,7 +3,7 @@ using GitOps.Benchmarks;
 
 // eng/bench-diff.sh: dotnet run -c Release --project tests/Benchmarks -- --filter '*'
 // eng/bench.sh:      dotnet GitOps.Benchmarks.dll ceiling --kubeconfig K --path DIR [--parallel N]
-//                    dotnet GitOps.Benchmarks.dll push-latency --kubeconfig K --namespace NS --mode webhook|poll [--pushes N] [--interval S]
+//                    dotnet GitOps.Benchmarks.dll push-latency --kubeconfig K --namespace NS --mode webhook|poll --out FILE [--pushes N] [--interval S]
 //                    dotnet GitOps.Benchmarks.dll notes-pushes --targets N --batching on|off
 if (args.Length > 0 && args[0] == "ceiling")
 {

@@ -16,7 +16,7 @@ namespace GitOps.Benchmarks;
 /// statuses to a local forge. <c>--mode webhook</c>: the server's post-receive hook posts a signed
 /// GitHub push event, pushes 2 s apart. <c>--mode poll</c>: no receiver; each push comes at a
 /// random offset within the interval, so the wait for the next poll is measured, not assumed.
-/// Prints per push to stderr and one line to stdout:
+/// Prints per push to stderr and appends one line to <c>--out FILE</c>:
 /// <c>mode interval_s pushes note_p50_ms note_p95_ms status_p50_ms status_p95_ms</c>.
 /// </summary>
 internal static class PushLatency
@@ -73,8 +73,9 @@ internal static class PushLatency
         }
 
         await host.StopAsync();
-        Console.WriteLine(string.Join(' ', webhook ? "webhook" : "poll", interval.TotalSeconds, pushes,
-            BenchGit.Percentile(notes, 50), BenchGit.Percentile(notes, 95), BenchGit.Percentile(statuses, 50), BenchGit.Percentile(statuses, 95)));
+        var line = string.Join(' ', webhook ? "webhook" : "poll", interval.TotalSeconds, pushes,
+            BenchGit.Percentile(notes, 50), BenchGit.Percentile(notes, 95), BenchGit.Percentile(statuses, 50), BenchGit.Percentile(statuses, 95));
+        await File.AppendAllTextAsync(options["--out"], line + "\n"); // stdout carries the agent's log
         Directory.Delete(work, recursive: true);
         return 0;
     }
