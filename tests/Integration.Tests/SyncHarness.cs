@@ -40,12 +40,15 @@ internal sealed class SyncHarness : IAsyncDisposable
     /// <summary>Where passes read live objects from; null: a LIST per collection, as the CLI does.</summary>
     internal GitOps.Agent.Kube.Live.ILiveSource? Live { get; set; }
 
+    /// <summary>The engine's options for the passes of this test.</summary>
+    internal SyncEngineOptions Options { get; set; } = new();
+
     internal async Task<SyncResult> SyncAsync(bool dryRun = false, TimeSpan? timeout = null, string? revision = null)
     {
         var git = new GitSource(cacheDir);
         var source = await git.GetRevisionAsync(new GitSourceSpec(Repo.Root, "main", "."), revision, CancellationToken.None);
         var files = source.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
-        var engine = new SyncEngine(Api, new SyncEngineOptions(), TimeProvider.System, Live);
+        var engine = new SyncEngine(Api, Options, TimeProvider.System, Live);
         return await engine.RunAsync(new SyncRequest(Target, source.CommitSha, files) { DryRun = dryRun, Timeout = timeout }, CancellationToken.None);
     }
 

@@ -16,6 +16,7 @@ namespace GitOps.Agent.Hosting;
 /// backoff: {initial: 2s, max: 5m}
 /// resyncPeriod: 10m
 /// publicUrl: https://gitops.example.com   # the agent's own pages, linked from forge statuses
+/// web: {enabled: true, tokenFile: /etc/gitops/web/token}   # the read-only pages (see WebOptions)
 /// receivers:                    # webhooks, POST /hooks/&lt;name&gt; (see ReceiverConfig)
 /// - {name: github, type: github, secretFile: /etc/gitops/hooks/github-secret}
 /// targets:
@@ -69,6 +70,9 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
 
     /// <summary>Where the agent's pages are reached from outside (<c>target_url</c> of forge statuses); null links nothing.</summary>
     public string? PublicUrl { get; init; }
+
+    /// <summary>The read-only pages and their JSON API on <see cref="Port"/>.</summary>
+    public GitOps.Agent.Hosting.Web.WebOptions Web { get; init; } = new();
 
     /// <summary>Lease name for leader election among replicas.</summary>
     public string LeaseName { get; init; } = "gitops-agent";

@@ -66,6 +66,7 @@ internal static partial class AgentConfigLoader
             Worker = Worker(top, defaults.Worker, errors),
             PublicUrl = ForgeConfig.PublicUrl(top),
             Receivers = ReceiverConfig.Read(top, errors),
+            Web = GitOps.Agent.Hosting.Web.WebOptions.Read(top),
         };
         top.Finish();
         return config;

@@ -1,5 +1,6 @@
 using GitOps.Agent.Git;
 using GitOps.Agent.Hosting.Hooks;
+using GitOps.Agent.Hosting.Web;
 using GitOps.Agent.Kube;
 using GitOps.Agent.Kube.Live;
 using GitOps.Agent.Sync;
@@ -50,19 +51,27 @@ internal static class AgentHost
             ForgeHttp, config.Cluster, config.PublicUrl, config.Targets.Where(t => t.CommitStatus is not null).ToDictionary(t => t.Name, t => t.CommitStatus!),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
         s.AddSingleton<PassLogReporter>();
+        s.AddSingleton(_ => new ViewStore(config.Targets.Select(TargetView.Of)));
+        s.AddSingleton(sp => new ViewReporter(sp.GetRequiredService<ViewStore>(), new CommitLog(CacheLayout.Repositories(config.CacheDir)), sp.GetRequiredService<TimeProvider>(), config.Web));
+        s.AddSingleton(sp => new WebEndpoints(config, sp.GetRequiredService<ViewStore>(), WebAccess.From(config.Web), sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<AgentMetrics>().Leading));
         s.AddSingleton<ReporterFailures>();
         s.AddSingleton<IPassExecutor>(sp => new PassRunner(
             sp.GetRequiredService<IGitSource>(),
             sp.GetRequiredService<SyncEngine>(),
             [
                 sp.GetRequiredService<NoteReporter>(),
+                sp.GetRequiredService<ViewReporter>(), // after the notes: it re-reads them for the pages
                 sp.GetRequiredService<CommitStatusReporter>(),
                 new EventReporter(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<TimeProvider>()),
                 sp.GetRequiredService<PassLogReporter>(),
             ],
             sp.GetRequiredService<ReporterFailures>().Failed));
+        s.AddSingleton(sp => new SharedHeads(sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new WorkerServices(
-            sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>())
+        {
+            Heads = sp.GetRequiredService<SharedHeads>(),
+        });
         foreach (var target in config.Targets)
         {
             s.AddSingleton(sp => new TargetWorker(target, config, sp.GetRequiredService<WorkerServices>(), sp.GetRequiredService<ILogger<TargetWorker>>()));
@@ -88,6 +97,13 @@ internal static class AgentHost
         var workers = sp.GetServices<TargetWorker>().ToList();
         var byApplySet = workers.ToDictionary(w => w.ApplySetId);
         sp.GetRequiredService<WatchCache>().Changed += id => byApplySet.GetValueOrDefault(id)?.Trigger();
+        sp.GetRequiredService<SharedHeads>().Moved += (repository, reference, _, at) =>
+        {
+            foreach (var w in workers.Where(w => w.Source.Repository == repository && w.Source.Reference == reference))
+            {
+                w.Announce(at); // one follower's ls-remote found the branch moved: the others need not ask again
+            }
+        };
         var engine = sp.GetRequiredService<SyncEngine>();
         var notes = sp.GetRequiredService<NoteReporter>();
         var statuses = sp.GetRequiredService<CommitStatusReporter>();

@@ -94,6 +94,9 @@ internal sealed class AgentMetrics
 
     public void SetLeader(bool leading) => leader.Set(leading ? 1 : 0);
 
+    /// <summary>This replica holds the Lease now (what <c>gitops_leader</c> says).</summary>
+    public bool Leading => leader.Value == 1;
+
     /// <summary>Whether a dependency answers: <c>apiserver</c> (target null) or a target's <c>git</c> repository.</summary>
     public void SetReachable(string dependency, string? target, bool reachable)
     {

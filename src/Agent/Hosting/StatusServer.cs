@@ -30,7 +30,8 @@ namespace GitOps.Agent.Hosting;
 /// hand-written 310 ms, 74.9 / 88.9 MB; Kestrel + prometheus-net 332 ms, 83.9 / 96.6 MB.
 /// Kestrel's ~8 MB buys a bind that fails the start and room for /hooks and the web view.
 /// </remarks>
-internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metrics, AgentReadiness readiness, HookReceiver hooks, ILoggerFactory loggers, ILogger<StatusServer> logger)
+internal sealed partial class StatusServer(
+    AgentConfig config, AgentMetrics metrics, AgentReadiness readiness, HookReceiver hooks, Web.WebEndpoints web, ILoggerFactory loggers, ILogger<StatusServer> logger)
     : IHostedService, IDisposable
 {
     private const string TextContentType = "text/plain; charset=utf-8";
@@ -116,6 +117,9 @@ internal sealed partial class StatusServer(AgentConfig config, AgentMetrics metr
                 break;
             case var path when HookReceiver.Serves(path):
                 await hooks.RespondAsync(context);
+                break;
+            case var path when web.Serves(path):
+                await web.RespondAsync(context);
                 break;
             default:
                 await TextAsync(response, StatusCodes.Status404NotFound, "not found\n");

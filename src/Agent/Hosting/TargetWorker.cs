@@ -9,6 +9,9 @@ namespace GitOps.Agent.Hosting;
 /// <summary>What every worker uses.</summary>
 internal sealed record WorkerServices(IPassExecutor Passes, IGitSource Git, AgentMetrics Metrics, AgentReadiness Readiness, TimeProvider Clock)
 {
+    /// <summary>Branch heads shared by the targets that follow the same repository and reference.</summary>
+    public SharedHeads Heads { get; init; } = new(Git, Clock);
+
     /// <summary>A number in [0, 1) for jitter; injectable so schedules are testable.</summary>
     public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
 }
@@ -32,6 +35,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     private SourceRevision? lastSource;
     private SyncResult? last;
     private DateTimeOffset lastPass;
+    private long announcedAt; // UTC ticks: a head must be learned at or after the latest announcement
 
     public string Name => target.Name;
 
@@ -45,9 +49,19 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         wake.TrySetResult();
     }
 
+    /// <summary>Where this target's manifests come from.</summary>
+    public GitSourceSpec Source => target.Source;
+
     /// <summary>A new commit is announced (a webhook): cut any wait short and look at git now.</summary>
-    public void Announce()
+    public void Announce() => Announce(services.Clock.GetUtcNow());
+
+    /// <summary>
+    /// A new commit is announced as of <paramref name="seenAt"/> (another target's look at the
+    /// same branch found it moved): cut any wait short; a head learned since then is enough.
+    /// </summary>
+    public void Announce(DateTimeOffset seenAt)
     {
+        RaiseTo(ref announcedAt, seenAt.UtcTicks);
         announcement.TrySetResult();
         Trigger();
     }
@@ -125,7 +139,11 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     {
         try
         {
-            return (await services.Git.HeadAsync(target.Source, ct), null);
+            // A head another follower of this branch learned within the last interval (or since
+            // the latest announcement) is as good as our own ls-remote: one per repository and interval.
+            var notBefore = services.Clock.GetUtcNow() - target.Interval + TimeSpan.FromTicks(1); // younger than an interval
+            var announced = new DateTimeOffset(Interlocked.Read(ref announcedAt), TimeSpan.Zero);
+            return (await services.Heads.HeadAsync(target.Source, announced > notBefore ? announced : notBefore, ct), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -258,4 +276,15 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         Min(options.BackoffMax, TimeSpan.FromTicks(options.BackoffInitial.Ticks << Math.Clamp(failures - 1, 0, 20)));
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static void RaiseTo(ref long field, long value)
+    {
+        for (var known = Interlocked.Read(ref field); known < value; known = Interlocked.Read(ref field))
+        {
+            if (Interlocked.CompareExchange(ref field, value, known) == known)
+            {
+                return;
+            }
+        }
+    }
 }

@@ -28,7 +28,7 @@ internal sealed partial class SyncEngine
     {
         discovery = new DiscoveryCache(api);
         live ??= new LiveState(api, options.Parallelism);
-        inventories = new InventoryStore(api, live);
+        inventories = new InventoryStore(api, live, options.Inventory, clock);
         preparer = new Preparer(discovery);
         observer = new Observer(discovery, live, api);
         planner = new Planner(api, options.Parallelism);
@@ -74,6 +74,10 @@ internal sealed partial class SyncEngine
         catch (KubeApiException ex)
         {
             return report.Failure($"the API server refused the pass: {report.Redactor.Redact(ex.Message)}");
+        }
+        catch (InventoryException ex)
+        {
+            return report.Failure(ex.Message); // too long to store (checked before any write) or unreadable
         }
     }
 

@@ -35,4 +35,7 @@ internal sealed record SyncEngineOptions
 
     /// <summary>How often objects not Healthy yet are read again during a health wait (default 1s).</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How inventories are stored (see <see cref="InventoryOptions"/> for the defaults).</summary>
+    public InventoryOptions Inventory { get; init; } = new();
 }

@@ -14,6 +14,9 @@ internal enum SyncPhase
 internal sealed record ObjectResult(ResourceKey Key, SyncAction Action, HealthStatus Health, string? Message = null)
 {
     public IReadOnlyList<FieldChange> Changes { get; init; } = [];
+
+    /// <summary>Why the object has its health, in a sentence (already redacted of Secret values); null when not judged.</summary>
+    public string? HealthReason { get; init; }
 }
 
 /// <summary>The outcome of one pass (or of a diff): the contract of <c>-o json</c>.</summary>

@@ -57,6 +57,24 @@ public sealed class TargetWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_TwoTargetsOfOneBranch_ShareOneLsRemotePerInterval()
+    {
+        var services = new WorkerServices(passes, git, metrics, new AgentReadiness(), clock) { Random = () => 0.5 };
+        foreach (var name in new[] { "a", "b" })
+        {
+            var target = new TargetConfig(name, "https://git.example.com/r.git") { Interval = TimeSpan.FromSeconds(10) };
+            var worker = new TargetWorker(target, AgentConfig.Default([target]) with { Worker = Options }, services, NullLogger<TargetWorker>.Instance);
+            _ = Task.Run(() => worker.RunAsync(leading.Token));
+        }
+
+        await NextPassAsync();
+        await NextPassAsync();
+        await AdvanceAsync(TimeSpan.FromSeconds(60));
+
+        Assert.InRange(git.LsRemotes.Count, 6, 8); // one per 10 s interval for both, where each alone would make 6
+    }
+
+    [Fact]
     public async Task RunAsync_NewCommit_IsSyncedAtTheNextInterval()
     {
         Start();

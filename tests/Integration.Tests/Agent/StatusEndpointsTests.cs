@@ -53,16 +53,18 @@ public sealed class StatusEndpointsTests(ClusterFixture cluster) : IClassFixture
         (await ReadyAsync(http)).Dispose();
         var readiness = host.Services.GetRequiredService<AgentReadiness>();
 
-        readiness.Report("git/app", "cannot reach the repository");
-        readiness.Report("apiserver", "connection refused");
+        // Keys the agent never reports itself: its leader gate clears "apiserver" on every renewal
+        // and the worker clears "git/app" after each read, which raced this test in CI.
+        readiness.Report("test/zeta", "cannot reach the repository");
+        readiness.Report("test/alpha", "connection refused");
         using var failing = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failing.StatusCode);
-        Assert.Equal("apiserver: connection refused\ngit/app: cannot reach the repository\n", await failing.Content.ReadAsStringAsync());
+        Assert.Equal("test/alpha: connection refused\ntest/zeta: cannot reach the repository\n", await failing.Content.ReadAsStringAsync());
         Assert.Equal("text/plain; charset=utf-8", failing.Content.Headers.ContentType?.ToString());
 
-        readiness.Report("git/app", null);
-        readiness.Report("apiserver", null);
+        readiness.Report("test/zeta", null);
+        readiness.Report("test/alpha", null);
         using var cleared = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
     }

@@ -19,6 +19,9 @@ internal sealed record ApplySetInventory(string Id, string? Revision, IReadOnlyD
     /// <summary>The parent's resourceVersion this inventory was read at (or written as); null when there is no parent yet.</summary>
     public string? ResourceVersion { get; init; }
 
+    /// <summary>The part ConfigMaps that parent version names (none while the member list fits in the parent).</summary>
+    public IReadOnlyList<string> Parts { get; init; } = [];
+
     /// <summary>
     /// This inventory re-based on one another writer stored meanwhile: every member of either
     /// (ours where both have one), so nothing either writer labelled is left unrecorded.
@@ -31,7 +34,7 @@ internal sealed record ApplySetInventory(string Id, string? Revision, IReadOnlyD
             members[key] = member;
         }
 
-        return this with { Members = members, ResourceVersion = theirs.ResourceVersion };
+        return this with { Members = members, ResourceVersion = theirs.ResourceVersion, Parts = theirs.Parts };
     }
 
     /// <summary>

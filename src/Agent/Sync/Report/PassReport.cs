@@ -61,6 +61,7 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
         decisions.Select(d => Describe(d, outcomes.GetValueOrDefault(d.Key), whyNotApplied) with
         {
             Health = health?.Objects.GetValueOrDefault(d.Key)?.Status ?? HealthStatus.Unknown,
+            HealthReason = health?.Objects.GetValueOrDefault(d.Key)?.Reason is { } reason ? Redactor.Redact(reason) : null,
         }).ToList();
 
     private ObjectResult Describe(Decision d, ApplyOutcome? outcome, string whyNotApplied)
