@@ -7,6 +7,7 @@
 # (cm; kubectl uses its ApplySet prune), the plain parallel-PATCH ceiling, and the agent at rest.
 # The two tools alternate which goes first; figures are medians. Requests are counted in each
 # client (gitops --stats, kubectl -v=6). Results: eng/bench-results/<time>/results.{md,json}.
+# Then push latency and notes pushes (section "push → status" below; BENCH_PUSH=0 skips it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/eng/lib.sh"
@@ -159,12 +160,42 @@ $(awk -v a="$l0" -v b="$l1" -v s="$REST" 'BEGIN {printf "%.2f", (b-a)*60/s}')" >
   log "agent at rest, $n objects: $(tail -n1 "$out/rest.txt")"
 }
 
+# --- push → status ---------------------------------------------------------------------------
+# git push (lighttpd + git-http-backend, over HTTP) → Synced note and → GitHub success status on a
+# local forge: webhook (the server's post-receive hook posts a signed GitHub push event, pushes 2 s
+# apart) vs polling at BENCH_POLL_SECONDS (default 10: 20 pushes at random offsets within a 60 s
+# interval would take 20 minutes; the wait for the next poll is uniform over the interval, so at
+# 60 s expect p50 ≈ 30 s and p95 ≈ 57 s plus the pass itself — the measured overhead over
+# interval × 0.5 / × 0.95 is what carries over). And notes pushes for one round of passes of
+# BENCH_NOTES_TARGETS targets (default 1000) of one repository, batching on and off, counted by
+# the server's post-receive hook.
+PUSHES=${BENCH_PUSHES:-20}
+POLL=${BENCH_POLL_SECONDS:-10}
+NOTES_TARGETS=${BENCH_NOTES_TARGETS:-1000}
+push_bench() {
+  : >"$out/push.txt"; : >"$out/notes.txt"
+  local mode ns
+  for mode in webhook poll; do
+    ns=bench-push-$mode; "$kubectl" create namespace "$ns" >/dev/null
+    local interval=60; [ "$mode" = poll ] && interval=$POLL
+    dotnet "$work/bench/GitOps.Benchmarks.dll" push-latency --kubeconfig "$KUBECONFIG" --namespace "$ns" --mode "$mode" \
+      --pushes "$PUSHES" --interval "$interval" --out "$out/push.txt" >"$work/push-$mode.log" 2>&1 || { tail -n 20 "$work/push-$mode.log" >&2; return 1; }
+    "$kubectl" delete namespace "$ns" --wait=false >/dev/null
+    log "push latency, $mode: $(tail -n1 "$out/push.txt")"
+  done
+  for b in on off; do
+    dotnet "$work/bench/GitOps.Benchmarks.dll" notes-pushes --targets "$NOTES_TARGETS" --batching "$b" >>"$out/notes.txt"
+    log "notes pushes, batching $b: $(tail -n1 "$out/notes.txt")"
+  done
+}
+
 : >"$out/samples.txt"; : >"$out/rest.txt" # raw figures, kept beside the report
 for n in $SIZES; do
   for shape in $SHAPES; do
     for ((r = 1; r <= ROUNDS; r++)); do log "N=$n $shape round $r"; round "$shape" "$n" "$r"; done
   done
 done
+[ "${BENCH_PUSH:-1}" = 1 ] && push_bench
 
 # --- report ----------------------------------------------------------------------------------
 median() { sort -n | awk '{v[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
@@ -197,6 +228,22 @@ done; done; done
   awk '{print "| "$1" | "$3" | "$7" | "$4" | "$5" | "$6" |"}' "$out/rest.txt"
 } >>"$out/results.md"
 awk -v sep="$sep" '{printf "%s  {\"n\":%s,\"case\":\"agent-at-rest\",\"sync_requests_per_min\":%s,\"lease_requests_per_min\":%s,\"cpu_percent\":%s,\"rss_mb\":%s,\"push_to_synced_ms\":%s}", sep, $1, $3, $7, $4, $5, $6; sep=",\n"}' "$out/rest.txt" >>"$out/results.json"
+if [ -s "$out/push.txt" ]; then
+  {
+    echo
+    echo "git push → status ($PUSHES pushes over HTTP, lighttpd + git-http-backend; GitHub status on a local forge; nearest-rank percentiles)"
+    echo
+    echo "| trigger | interval s | pushes | → Synced note p50 ms | p95 ms | → GitHub status p50 ms | p95 ms |"
+    echo "|---|---|---|---|---|---|---|"
+    awk '{print "| "$1" | "$2" | "$3" | "$4" | "$5" | "$6" | "$7" |"}' "$out/push.txt"
+    echo
+    echo "Notes pushes for one round of passes (Progressing + Synced per target, one commit, one repository)"
+    echo
+    echo "| batching | targets | pushes of refs/notes/gitops | seconds |"
+    echo "|---|---|---|---|"
+    awk '{print "| "$1" | "$2" | "$3" | "$4" |"}' "$out/notes.txt"
+  } >>"$out/results.md"
+fi
 printf '\n]\n' >>"$out/results.json"
 cat "$out/results.md"
 log "written to $out"

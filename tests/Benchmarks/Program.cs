@@ -3,9 +3,21 @@ using GitOps.Benchmarks;
 
 // eng/bench-diff.sh: dotnet run -c Release --project tests/Benchmarks -- --filter '*'
 // eng/bench.sh:      dotnet GitOps.Benchmarks.dll ceiling --kubeconfig K --path DIR [--parallel N]
+//                    dotnet GitOps.Benchmarks.dll push-latency --kubeconfig K --namespace NS --mode webhook|poll --out FILE [--pushes N] [--interval S]
+//                    dotnet GitOps.Benchmarks.dll notes-pushes --targets N --batching on|off
 if (args.Length > 0 && args[0] == "ceiling")
 {
     return await Ceiling.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "push-latency" && !OperatingSystem.IsWindows())
+{
+    return await PushLatency.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "notes-pushes" && !OperatingSystem.IsWindows())
+{
+    return await NotesPushes.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Ceiling).Assembly).Run(args);

@@ -1,4 +1,5 @@
 using GitOps.Agent.Git;
+using GitOps.TestSupport.Git;
 
 namespace GitOps.Agent.Tests.Git;
 

@@ -57,6 +57,34 @@ public sealed class HooksTests(ClusterFixture cluster, ITestOutputHelper output)
         Assert.Equal("1", (string?)(await a.Sync.ConfigMapAsync("a"))!["data"]!["k"]);
     }
 
+    [Fact]
+    public async Task GitHubPush_ReplayedOversizedOrUnknownRepository_RunsNoFurtherPass()
+    {
+        await using var a = new AgentHarness(cluster, "hooks-refused") { Interval = TimeSpan.FromSeconds(60) };
+        var (config, host) = await StartSyncedAsync(a);
+        a.Sync.Repo.Write("a.yaml", Yaml.ConfigMap(a.Namespace, "a", ("k", "2"))).Commit("second");
+        var second = a.Push();
+        const string delivery = "3f9d5c4e-0b1a-11f0-8a47-0242ac120002";
+        using var genuine = await PostAsync(config.Port, GitHubPush(a.Remote, "refs/heads/main"), sign: true, delivery);
+        await a.WaitForStatusAsync(second, "Synced", Patience);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // that pass's own watch events settle
+        var passes = Passes(host);
+
+        using var replay = await PostAsync(config.Port, GitHubPush(a.Remote, "refs/heads/main"), sign: true, delivery);
+        var padded = GitHubPush(a.Remote, "refs/heads/main")[..^1] + ",\"padding\":\"" + new string('x', HookReceiver.MaxBodyBytes) + "\"}";
+        using var oversized = await PostAsync(config.Port, padded, sign: true);
+        using var unknown = await PostAsync(config.Port, GitHubPush("https://example.com/org/unknown.git", "refs/heads/main"), sign: true);
+        await Task.Delay(TimeSpan.FromSeconds(4)); // absence of a pass can only be observed over a while
+
+        Assert.Equal(HttpStatusCode.Accepted, genuine.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal("delivery already seen\n", await replay.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, unknown.StatusCode);
+        Assert.Equal("{\"targets\":[]}\n", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(passes, Passes(host));
+    }
+
     /// <summary>An agent with a GitHub receiver, at Synced on a first commit, its own watch events settled.</summary>
     private async Task<(AgentConfig Config, IHost Host)> StartSyncedAsync(AgentHarness a)
     {
@@ -77,20 +105,16 @@ public sealed class HooksTests(ClusterFixture cluster, ITestOutputHelper output)
             .Where(l => l.StartsWith("gitops_passes_total{", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>The fields of GitHub's push payload the receiver reads, with the remote's address as its clone URL.</summary>
-    private static string GitHubPush(string remote, string reference) => System.Text.Json.JsonSerializer.Serialize(new
-    {
-        @ref = reference,
-        before = new string('0', 40),
-        repository = new { full_name = "org/deploy", clone_url = new Uri(remote).AbsoluteUri, ssh_url = "git@example.com:org/deploy.git", html_url = "https://example.com/org/deploy" },
-    });
+    /// <summary>A real GitHub push payload (@octokit/webhooks-examples) whose clone URL is the remote's address.</summary>
+    private static string GitHubPush(string remote, string reference) =>
+        GitOps.TestSupport.Forge.GitHubWebhooks.Push(new Uri(remote).AbsoluteUri, reference, new string('0', 40), new string('1', 40)).ToJsonString();
 
-    private static async Task<HttpResponseMessage> PostAsync(int port, string payload, bool sign)
+    private static async Task<HttpResponseMessage> PostAsync(int port, string payload, bool sign, string? delivery = null)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         using var content = new StringContent(payload, Encoding.UTF8, "application/json");
         content.Headers.Add("X-GitHub-Event", "push");
-        content.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        content.Headers.Add("X-GitHub-Delivery", delivery ?? Guid.NewGuid().ToString());
         var key = sign ? Secret : "not-the-secret";
         content.Headers.Add("X-Hub-Signature-256", HookSignature.Sign(ReceiverType.GitHub, Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(payload)));
         return await http.PostAsync(new Uri("/hooks/github", UriKind.Relative), content);

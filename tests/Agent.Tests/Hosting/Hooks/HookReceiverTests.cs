@@ -2,6 +2,7 @@ using System.Text;
 using GitOps.Agent.Hosting;
 using GitOps.Agent.Hosting.Hooks;
 using GitOps.Agent.Tests.Git;
+using GitOps.TestSupport.Forge;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -103,7 +104,7 @@ public sealed class HookReceiverTests : IDisposable
     [Fact]
     public async Task Respond_PingSignedOrNot_PingIs200AndUnsignedIs401()
     {
-        var (signed, body) = await PostAsync("github", """{"zen":"Keep it logically awesome."}""", r => SignedGitHub(r, "ping"));
+        var (signed, body) = await PostAsync("github", GitHubWebhooks.Ping().ToJsonString(), r => SignedGitHub(r, "ping"));
         var (unsigned, _) = await PostAsync("github", """{"zen":"x"}""", r => r.Headers["X-GitHub-Event"] = "ping");
 
         Assert.Equal(StatusCodes.Status200OK, signed);
@@ -213,11 +214,10 @@ public sealed class HookReceiverTests : IDisposable
         Assert.Empty(announced);
     }
 
-    private static string GitHubPush(string reference) => $$$"""
-        {"ref":"{{{reference}}}","before":"0000000000000000000000000000000000000000","after":"6113728f27ae82c7b1a177c8d03f9e96e0adf246",
-         "repository":{"full_name":"org/deploy","clone_url":"https://github.com/org/deploy.git","ssh_url":"git@github.com:org/deploy.git","html_url":"https://github.com/org/deploy","git_url":"git://github.com/org/deploy.git"},
-         "pusher":{"name":"alice"}}
-        """;
+    /// <summary>A real GitHub push payload (@octokit/webhooks-examples) of org/deploy; GitHubPayloadTests checks it against GitHub's schema.</summary>
+    internal static string GitHubPush(string reference) => GitHubWebhooks.Push(
+        "https://github.com/org/deploy.git", reference, new string('0', 40), "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+        sshUrl: "git@github.com:org/deploy.git", htmlUrl: "https://github.com/org/deploy", gitUrl: "git://github.com/org/deploy.git").ToJsonString();
 
     private static void SignedGitHub(HttpRequest request) => SignedGitHub(request, "push");
 

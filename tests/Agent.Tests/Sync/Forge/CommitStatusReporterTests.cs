@@ -3,6 +3,7 @@ using GitOps.Agent.Kube;
 using GitOps.Agent.Sync;
 using GitOps.Agent.Sync.Forge;
 using GitOps.Agent.Tests.Git;
+using GitOps.TestSupport.Forge;
 using GitOps.Diff.Drift;
 using GitOps.Diff.Health;
 using GitOps.Diff.Identity;
@@ -136,6 +137,37 @@ public sealed class CommitStatusReporterTests : IDisposable
         await WithClockAsync(Reporter(forge, ForgeProvider.Gitea).FinishedAsync(pass, Synced(), infrastructure: false, CancellationToken.None));
 
         Assert.Equal(2, forge.Posts.Count());
+    }
+
+    [Fact]
+    public async Task FinishedAsync_ServerErrorEveryTime_GivesUpAfterTheAttemptsWithTheForgesWords()
+    {
+        await using var forge = await FakeForge.StartAsync(ForgeProvider.GitHub);
+        forge.Answer(new ForgeAnswer("GET", 200, "[]"));
+        for (var i = 0; i < new ForgeOptions().Attempts; i++)
+        {
+            forge.Answer(new ForgeAnswer("POST", 500, """{"message":"Server Error"}"""));
+        }
+
+        var error = await Assert.ThrowsAsync<ForgeException>(() => WithClockAsync(Reporter(forge).FinishedAsync(pass, Synced(), infrastructure: false, CancellationToken.None)));
+
+        Assert.Equal(new ForgeOptions().Attempts, forge.Posts.Count());
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, error.Status);
+        Assert.Contains("500 Internal Server Error: Server Error", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FinishedAsync_TooManyRequestsOnThePost_PostsAgainAfterRetryAfter()
+    {
+        await using var forge = await FakeForge.StartAsync(ForgeProvider.GitHub);
+        forge.Answer(new ForgeAnswer("GET", 200, "[]"));
+        forge.Answer(new ForgeAnswer("POST", 429, """{"message":"You have exceeded a secondary rate limit"}""", new Dictionary<string, string> { ["Retry-After"] = "2" }));
+        var start = clock.GetUtcNow();
+
+        await WithClockAsync(Reporter(forge).FinishedAsync(pass, Synced(), infrastructure: false, CancellationToken.None));
+
+        Assert.Equal(["success", "success"], forge.Posts.Select(p => p.Field("state")));
+        Assert.True(clock.GetUtcNow() - start >= TimeSpan.FromSeconds(2), "the forge's Retry-After was honoured");
     }
 
     [Fact]

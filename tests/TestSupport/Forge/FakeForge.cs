@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
-namespace GitOps.Agent.Tests.Sync.Forge;
+namespace GitOps.TestSupport.Forge;
 
 /// <summary>One request as the forge received it: the raw target keeps GitLab's %2F as sent.</summary>
 internal sealed record ForgeRequest(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers, JsonObject? Body)
@@ -57,6 +57,9 @@ internal sealed class FakeForge : IAsyncDisposable
 
     public void Answer(ForgeAnswer answer) => answers.Enqueue(answer);
 
+    /// <summary>When set, every request gets this answer (a forge that is down), before any scripted one.</summary>
+    public ForgeAnswer? Always { get; set; }
+
     /// <summary>A status already on <paramref name="sha"/>, as someone posted it before.</summary>
     public void Has(string sha, string context, string state, string description) =>
         statuses.GetOrAdd(sha, _ => []).Add(Listed(context, state, description));
@@ -71,6 +74,12 @@ internal sealed class FakeForge : IAsyncDisposable
         var raw = http.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var request = new ForgeRequest(http.Request.Method, raw, http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body);
         Requests.Enqueue(request);
+        if (Always is { } down)
+        {
+            await AnswerAsync(http, down.Status, down.Body, down.Headers);
+            return;
+        }
+
         if (answers.TryPeek(out var scripted) && scripted.Method == request.Method && answers.TryDequeue(out _))
         {
             await AnswerAsync(http, scripted.Status, scripted.Body, scripted.Headers);
