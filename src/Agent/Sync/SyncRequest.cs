@@ -35,4 +35,10 @@ internal sealed record SyncEngineOptions
 
     /// <summary>How often objects not Healthy yet are read again during a health wait (default 1s).</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long waves and hooks may take in all when the pass has no timeout of its own (default 5 min):
+    /// a wave gate or a hook always waits, where a plain health check judges once.
+    /// </summary>
+    public TimeSpan ReleaseTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

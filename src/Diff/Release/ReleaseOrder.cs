@@ -4,7 +4,7 @@ using GitOps.Diff.Order;
 namespace GitOps.Diff.Release;
 
 /// <summary>One wave of the Sync phase: its members (in apply order) and the Sync hooks that run with them.</summary>
-public sealed record SyncWave<T>(int Wave, IReadOnlyList<T> Members, IReadOnlyList<T> Hooks);
+public sealed record SyncWave<TMember, THook>(int Wave, IReadOnlyList<TMember> Members, IReadOnlyList<THook> Hooks);
 
 /// <summary>
 /// The order of a release, kept as data: hooks of a phase wave by wave, the Sync phase wave by
@@ -19,12 +19,14 @@ public static class ReleaseOrder
             .Select(g => ApplyOrder.Sort(g, key)).ToList();
 
     /// <summary>Members and Sync hooks grouped by wave, ascending.</summary>
-    public static IReadOnlyList<SyncWave<T>> SyncWaves<T>(IEnumerable<T> members, Func<T, int> wave, IEnumerable<T> hooks, Func<T, ReleaseRole> role, Func<T, ResourceKey> key)
+    public static IReadOnlyList<SyncWave<TMember, THook>> SyncWaves<TMember, THook>(
+        IEnumerable<TMember> members, Func<TMember, int> wave, Func<TMember, ResourceKey> memberKey,
+        IEnumerable<THook> hooks, Func<THook, ReleaseRole> role, Func<THook, ResourceKey> hookKey)
     {
         var m = members.ToLookup(wave);
         var h = hooks.Where(x => role(x).In(HookPhase.Sync)).ToLookup(x => role(x).Wave);
         return m.Select(g => g.Key).Union(h.Select(g => g.Key)).Order()
-            .Select(w => new SyncWave<T>(w, ApplyOrder.Sort(m[w], key), ApplyOrder.Sort(h[w], key))).ToList();
+            .Select(w => new SyncWave<TMember, THook>(w, ApplyOrder.Sort(m[w], memberKey), ApplyOrder.Sort(h[w], hookKey))).ToList();
     }
 
     /// <summary>Prune order: highest wave first, and inside a wave the apply order backwards.</summary>

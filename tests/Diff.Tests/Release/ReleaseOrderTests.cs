@@ -18,7 +18,7 @@ public class ReleaseOrderTests
         var members = new[] { Member("Deployment", "web", 1), Member("ConfigMap", "db", 0), Member("Namespace", "app", -1), Member("Service", "web", 1) };
         var hooks = new[] { Hook("seed", 0, HookPhase.Sync), Hook("migrate", 0, HookPhase.PreSync), Hook("late", 3, HookPhase.Sync) };
 
-        var waves = ReleaseOrder.SyncWaves(members, m => m.Role.Wave, hooks, h => h.Role, i => i.Key);
+        var waves = ReleaseOrder.SyncWaves(members, m => m.Role.Wave, m => m.Key, hooks, h => h.Role, h => h.Key);
 
         Assert.Equal([-1, 0, 1, 3], waves.Select(w => w.Wave));
         Assert.Equal(["seed"], waves[1].Hooks.Select(h => h.Key.Name));
