@@ -23,6 +23,27 @@ internal sealed record Release(IReadOnlyList<PreparedHook> Hooks, bool Runs, Dat
 
 internal sealed partial class SyncEngine
 {
+    /// <summary>
+    /// An object whose Namespace or CRD the revision creates in a later wave could only be
+    /// refused half-way through the release: refuse it now, before anything is written.
+    /// </summary>
+    private static IReadOnlyList<Decision> WaveConflicts(IReadOnlyList<Decision> decisions)
+    {
+        var namespaces = decisions.Where(d => d.Key.GroupKind == Diff.Prune.PrunePlanner.NamespaceKind).ToDictionary(d => d.Key.Name, d => d.Prepared.Wave);
+        var kinds = decisions.Where(d => d.Key.Group == "apiextensions.k8s.io" && d.Key.Kind == "CustomResourceDefinition")
+            .Select(d => (Kind: $"{(string?)d.Prepared.Body["spec"]?["names"]?["kind"]}.{(string?)d.Prepared.Body["spec"]?["group"]}", d.Prepared.Wave, d.Key))
+            .DistinctBy(k => k.Kind).ToDictionary(k => k.Kind);
+        return decisions.Select(d =>
+        {
+            var wave = d.Prepared.Wave;
+            var why = d is not Decision.Defer ? null
+                : d.Key.Namespace is { } ns && namespaces.TryGetValue(ns, out var nsWave) && nsWave > wave ? $"its Namespace {ns} is in wave {nsWave}"
+                : kinds.TryGetValue($"{d.Key.Kind}.{d.Key.Group}", out var crd) && crd.Wave > wave ? $"its {crd.Key} is in wave {crd.Wave}"
+                : null;
+            return why is null ? d : new Decision.Reject(d.Object, $"{d.Key}: in wave {wave}, but {why}; put it in the same wave or a later one");
+        }).ToList();
+    }
+
     private Release ReleaseOf(SyncRequest request, Prepared prepared, ApplySetInventory inventory) =>
         new(prepared.Hooks, Runs: !request.DryRun && inventory.Revision != request.Revision, clock.GetUtcNow() + (request.Timeout ?? options.ReleaseTimeout));
 

@@ -86,7 +86,7 @@ internal sealed partial class SyncEngine
     private async Task<SyncResult> RunPreparedAsync(SyncRequest request, PassReport report, Prepared prepared, ApplySetInventory inventory, CancellationToken ct)
     {
         var observed = await observer.ObserveAsync(prepared.Objects, inventory, ct);
-        var decisions = await planner.PlanAsync(observed.Objects, inventory, request.Target, prepared.Redactor, ct);
+        var decisions = WaveConflicts(await planner.PlanAsync(observed.Objects, inventory, request.Target, prepared.Redactor, ct));
         if (report.Rejected(decisions, "rejected by the server; nothing was applied") is { } rejected)
         {
             return rejected;
