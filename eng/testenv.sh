@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A real Kubernetes control plane on loopback for tests, the demo and benchmarks:
-# etcd + kube-apiserver + kube-controller-manager v1.20.2 (see shared/design/TESTENV.md).
+# etcd + kube-apiserver + kube-controller-manager v1.20.2 (see shared/design/TESTENV.md), and
+# tests/PodSimulator: one simulated Node whose pods run (see README, "Test environment").
 #
 #   eng/testenv.sh up     start an environment in $GITOPS_TESTENV_DIR, print `export` lines
 #   eng/testenv.sh env    print the `export` lines of a running environment
@@ -19,6 +20,8 @@ readonly K8S_VERSION=1.20.2
 readonly ENV_DIR=${GITOPS_TESTENV_DIR:-/tmp/gitops-testenv}
 readonly CACHE_DIR=${GITOPS_K8S_CACHE:-/var/cache/gitops-testenv}/k8s-v${K8S_VERSION}
 readonly GO_BIN=/usr/lib/go-1.19/bin
+readonly REPO_DIR=$(cd "$(dirname "$0")/.." && pwd)
+readonly SIM_NODE=gitops-sim-node
 
 log() { printf 'testenv: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -146,9 +149,36 @@ print_env() {
   cat "$ENV_DIR/env"
 }
 
+# The pod simulator's dll: $GITOPS_PODSIM_DLL when given (prebuilt), else tests/PodSimulator built
+# in Release, rebuilt only when a source file is newer than the dll (a no-op `up` skips dotnet).
+PODSIM_DLL=
+ensure_podsim() {
+  local project="$REPO_DIR/tests/PodSimulator"
+  PODSIM_DLL=${GITOPS_PODSIM_DLL:-$project/bin/Release/net10.0/gitops-podsim.dll}
+  [ -n "${GITOPS_PODSIM_DLL:-}" ] && { [ -f "$PODSIM_DLL" ] || die "GITOPS_PODSIM_DLL=$PODSIM_DLL does not exist"; return 0; }
+  if [ ! -f "$PODSIM_DLL" ] || [ -n "$(find "$project" \( -path "$project/bin" -o -path "$project/obj" \) -prune -o -newer "$PODSIM_DLL" -type f -print -quit)" ]; then
+    log "building the pod simulator (tests/PodSimulator)"
+    dotnet build "$project" -c Release -v q -nologo >&2 || die "the pod simulator did not build"
+  fi
+}
+
+# The simulator is up once it registered its Node.
+wait_node() {
+  local url=$1 token=$2 i
+  for i in $(seq 1 300); do
+    curl -fsS -o /dev/null --cacert "$ENV_DIR/pki/ca.crt" -H "Authorization: Bearer $token" \
+      "$url/api/v1/nodes/$SIM_NODE" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  tail -n 5 "$ENV_DIR/logs/podsim.log" >&2
+  log "the pod simulator did not register node $SIM_NODE within 60s"
+  return 1
+}
+
 up() {
   if [ -f "$ENV_DIR/env" ]; then log "already up in $ENV_DIR"; print_env; return; fi
   ensure_binaries
+  ensure_podsim
   local attempt
   for attempt in 1 2 3; do
     start_all && { print_env; return 0; }
@@ -190,11 +220,14 @@ start_all() {
     --service-account-private-key-file="$ENV_DIR/pki/sa.key" --root-ca-file="$ENV_DIR/pki/ca.crt" \
     --use-service-account-credentials=false --leader-elect=false
   wait_controllers "$server" "$token" || return 1
+  start podsim dotnet "$PODSIM_DLL" --kubeconfig "$ENV_DIR/kubeconfig" --node "$SIM_NODE"
+  wait_node "$server" "$token" || return 1
   cat >"$ENV_DIR/env" <<ENV
 export KUBECONFIG=$ENV_DIR/kubeconfig
 export GITOPS_TEST_KUBECONFIG=$ENV_DIR/kubeconfig
 export GITOPS_TESTENV_DIR=$ENV_DIR
 export GITOPS_TESTENV_SERVER=$server
+export GITOPS_TESTENV_NODE=$SIM_NODE
 ENV
   log "healthy: $server (kube-apiserver v${K8S_VERSION})"
 }

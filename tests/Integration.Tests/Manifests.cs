@@ -36,10 +36,12 @@ internal static class Manifests
           size: {size}
         """;
 
-    public static string Deployment(string ns, string name, string selector, string image = "nginx:1.25", bool recreate = false)
+    /// <param name="readySeconds">The simulated pods' delay before Ready (sim.gitops.dev/ready-seconds; default 0).</param>
+    public static string Deployment(string ns, string name, string selector, string image = "nginx:1.25", bool recreate = false, int? readySeconds = null)
     {
         var (key, value) = (selector.Split('=')[0], selector.Split('=')[1]);
         var annotations = recreate ? "\n  annotations:\n    gitops.dev/recreate: \"true\"" : string.Empty;
+        var podAnnotations = readySeconds is { } delay ? $"\n      annotations: {{\"sim.gitops.dev/ready-seconds\": \"{delay}\"}}" : string.Empty;
         return $"""
             apiVersion: apps/v1
             kind: Deployment
@@ -52,7 +54,7 @@ internal static class Manifests
                 matchLabels: {"{"}{key}: {value}{"}"}
               template:
                 metadata:
-                  labels: {"{"}{key}: {value}{"}"}
+                  labels: {"{"}{key}: {value}{"}"}{podAnnotations}
                 spec:
                   containers:
                   - name: web

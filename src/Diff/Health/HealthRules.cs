@@ -30,5 +30,11 @@ internal static class HealthRules
             [("", "Service")] = new(HealthService.Assess, NeedsStatus: false),
             [("apiextensions.k8s.io", "CustomResourceDefinition")] =
                 new(HealthCustomResourceDefinition.Assess, NeedsStatus: true),
+            [("networking.k8s.io", "Ingress")] = new(HealthIngress.Assess, NeedsStatus: false),
+            [("extensions", "Ingress")] = new(HealthIngress.Assess, NeedsStatus: false),
+            [("autoscaling", "HorizontalPodAutoscaler")] = new(HealthHorizontalPodAutoscaler.Assess, NeedsStatus: false),
+            [("policy", "PodDisruptionBudget")] = new(HealthPodDisruptionBudget.Assess, NeedsStatus: true),
+            [("batch", "CronJob")] = new(HealthCronJob.Assess, NeedsStatus: false),
+            [("apiregistration.k8s.io", "APIService")] = new(HealthApiService.Assess, NeedsStatus: false),
         }.ToFrozenDictionary();
 }

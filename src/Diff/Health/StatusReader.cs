@@ -73,6 +73,15 @@ internal sealed class StatusReader
 
     public long Integer(string path, long fallback) => Integer(path) ?? fallback;
 
+    /// <summary>A boolean at a dotted path (JSON true/false only).</summary>
+    public bool? Boolean(string path) => Find(path) switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
+        JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
+        _ => throw new UnreadableFieldException($"{path} is not a boolean"),
+    };
+
     public string? Text(string path)
     {
         var node = Find(path);

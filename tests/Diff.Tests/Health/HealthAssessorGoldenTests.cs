@@ -52,6 +52,7 @@ public class HealthAssessorGoldenTests
                  {
                      "deployment", "statefulset", "daemonset", "replicaset", "job", "pod",
                      "persistentvolumeclaim", "service", "customresourcedefinition",
+                     "ingress", "horizontalpodautoscaler", "poddisruptionbudget", "cronjob", "apiservice",
                  })
         {
             Assert.Contains(files, f => f!.StartsWith($"{kind}-", StringComparison.Ordinal));

@@ -22,7 +22,7 @@ public sealed class TestEnvScriptTests(ClusterFixture cluster) : IClassFixture<C
             pids = File.ReadAllLines(Path.Combine(dir, "pids")).Select(l => l.Split(' ')[0]).ToArray();
             var kubeconfig = Path.Combine(dir, "kubeconfig");
             Assert.Contains($"export KUBECONFIG={kubeconfig}", exports, StringComparison.Ordinal);
-            Assert.Equal(3, pids.Length); // etcd, kube-apiserver, kube-controller-manager
+            Assert.Equal(4, pids.Length); // etcd, kube-apiserver, kube-controller-manager, podsim
 
             var version = Processes.Run(Processes.Kubectl, dir, null, "--kubeconfig", kubeconfig, "version", "-o", "json");
             Assert.Contains("\"gitVersion\": \"v1.20.2\"", version, StringComparison.Ordinal);
@@ -55,6 +55,7 @@ public sealed class TestEnvScriptTests(ClusterFixture cluster) : IClassFixture<C
 
             Assert.False(Directory.Exists($"/proc/{before["kube-apiserver"]}"), "the kube-apiserver still runs");
             Assert.True(Directory.Exists($"/proc/{before["etcd"]}") && Directory.Exists($"/proc/{before["kube-controller-manager"]}"), "etcd and the controller-manager keep running");
+            Assert.True(Directory.Exists($"/proc/{before["podsim"]}"), "the pod simulator keeps running");
             using (var client = new TcpClient())
             {
                 var refused = Assert.Throws<SocketException>(() => client.Connect(server.Host, server.Port));
@@ -65,7 +66,7 @@ public sealed class TestEnvScriptTests(ClusterFixture cluster) : IClassFixture<C
 
             var after = Pids(dir);
             Assert.NotEqual(before["kube-apiserver"], after["kube-apiserver"]);
-            Assert.Equal((before["etcd"], before["kube-controller-manager"]), (after["etcd"], after["kube-controller-manager"]));
+            Assert.Equal((before["etcd"], before["kube-controller-manager"], before["podsim"]), (after["etcd"], after["kube-controller-manager"], after["podsim"]));
             Assert.Equal(server, new Uri(Server(kubeconfig)));
             Assert.Equal("b", Kubectl(kubeconfig, "get", "configmap", "kept", "-n", "default", "-o", "jsonpath={.data.a}"));
         }

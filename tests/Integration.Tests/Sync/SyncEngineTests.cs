@@ -229,8 +229,8 @@ public sealed class SyncEngineTests(ClusterFixture cluster) : IClassFixture<Clus
         await using var h = new SyncHarness(cluster, "health");
         h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
             .Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
-            .Write("web.yaml", Manifests.Deployment(h.Namespace, "web", "app=web", image: "nginx:1.25"))
-            .Commit("a Deployment that cannot become available here (no kubelet)");
+            .Write("web.yaml", Manifests.Deployment(h.Namespace, "web", "app=web", image: "nginx:1.25", readySeconds: 3600))
+            .Commit("a Deployment whose pod runs but is not ready for an hour");
 
         var result = await h.SyncAsync(timeout: TimeSpan.FromSeconds(3));
 
