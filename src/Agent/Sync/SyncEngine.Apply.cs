@@ -27,8 +27,22 @@ internal sealed partial class SyncEngine
     {
         var outcomes = new Dictionary<ResourceKey, ApplyOutcome>();
         var hooks = new List<HookResult>();
+        var decisions = planned.ToDictionary(d => d.Key);
+        inventory = await RecordAsync(request.Target, inventory, inventory.Members.Values, decisions.Values, outcomes, inventory.Revision, ct);
         if (release.Runs)
         {
+            // The one thing written before PreSync: a Namespace of the revision that a PreSync hook runs in.
+            var homes = planned.Where(d => d.Key.GroupKind == Diff.Prune.PrunePlanner.NamespaceKind && d.Writes && release.Hooks.Any(h => h.Role.In(HookPhase.PreSync) && h.Key.Namespace == d.Key.Name)).ToList();
+            foreach (var outcome in await applier.ApplyAsync(homes, report.Redactor, ct))
+            {
+                outcomes[outcome.Key] = outcome;
+            }
+
+            if (outcomes.Values.Any(o => o is ApplyOutcome.Failed))
+            {
+                return new Applied(planned, outcomes, inventory) { Failure = report.ApplyFailed(planned, outcomes) };
+            }
+
             hooks.AddRange(await hookRunner.RunPhaseAsync(release.Hooks, HookPhase.PreSync, release.Remaining(clock), report.Redactor, ct));
             if (Release.AnyFailed(hooks))
             {
@@ -36,8 +50,6 @@ internal sealed partial class SyncEngine
             }
         }
 
-        var decisions = planned.ToDictionary(d => d.Key);
-        inventory = await RecordAsync(request.Target, inventory, inventory.Members.Values, decisions.Values, outcomes, inventory.Revision, ct);
         var waves = ReleaseOrder.SyncWaves(planned, d => d.Prepared.Wave, d => d.Key, release.Runs ? release.Hooks : [], h => h.Role, h => h.Key);
         foreach (var wave in waves)
         {
@@ -80,7 +92,7 @@ internal sealed partial class SyncEngine
                 }
             }
 
-            foreach (var outcome in await applier.ApplyAsync(keys.Select(k => decisions[k]).ToList(), report.Redactor, ct))
+            foreach (var outcome in await applier.ApplyAsync(keys.Where(k => !outcomes.ContainsKey(k)).Select(k => decisions[k]).ToList(), report.Redactor, ct))
             {
                 outcomes[outcome.Key] = outcome;
             }
