@@ -23,6 +23,18 @@ internal static class ReportWriter
         ["health"] = result.Health.ToString(),
         ["message"] = result.Message,
         ["changes"] = new JsonArray([.. result.Objects.Select(o => (JsonNode)Change(o))]),
+        ["hooks"] = new JsonArray([.. result.Hooks.Select(h => (JsonNode)Hook(h))]),
+    };
+
+    private static JsonObject Hook(HookResult h) => new()
+    {
+        ["group"] = h.Key.Group,
+        ["kind"] = h.Key.Kind,
+        ["namespace"] = h.Key.Namespace,
+        ["name"] = h.Key.Name,
+        ["phase"] = h.Phase.ToString(),
+        ["outcome"] = h.Outcome.ToContract(),
+        ["message"] = h.Message,
     };
 
     private static JsonObject Change(ObjectResult o)
@@ -60,6 +72,11 @@ internal static class ReportWriter
             {
                 w.WriteLine($"      {change}");
             }
+        }
+
+        foreach (var h in result.Hooks.Where(h => h.Outcome != HookOutcome.Skipped))
+        {
+            w.WriteLine($"  hook {h.Phase,-8} {h.Outcome.ToContract(),-9} {h.Key}");
         }
 
         w.WriteLine(result.Phase == SyncPhase.Failed ? $"error: {result.Message}" : Counts(result));

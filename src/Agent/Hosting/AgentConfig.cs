@@ -115,6 +115,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     /// <summary>Where this target's commits get forge statuses; null posts none.</summary>
     public GitOps.Agent.Sync.Forge.CommitStatusConfig? CommitStatus { get; init; }
 
+    /// <summary>Targets whose current revision must be Synced and Healthy before this one applies a new revision.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>

@@ -24,7 +24,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] FutureTopKeys = ["shards"];
 
     private static readonly string[] FutureTargetKeys =
-        ["kustomize", "helm", "dependsOn", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
+        ["kustomize", "helm", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
 
     public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -88,6 +88,7 @@ internal static partial class AgentConfigLoader
             errors.Add($"targets: the name '{dup.Key}' is used twice");
         }
 
+        errors.AddRange(TargetDependencies.Problems(targets));
         return targets;
     }
 
@@ -121,6 +122,7 @@ internal static partial class AgentConfigLoader
             Credentials = Credentials(t) ?? defaults.Credentials,
             IgnoreDifferences = t.Node("ignoreDifferences") is { } rules ? IgnoreDifferences.Read(rules, t.At("ignoreDifferences"), errors) : defaults.IgnoreDifferences,
             CommitStatus = ForgeConfig.CommitStatus(t),
+            DependsOn = t.Strings("dependsOn") ?? defaults.DependsOn,
         };
         t.Finish();
         return name is null || repository is null ? null : target;

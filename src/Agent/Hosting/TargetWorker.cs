@@ -17,6 +17,9 @@ internal sealed record WorkerServices(IPassExecutor Passes, IGitSource Git, Agen
 
     /// <summary>A number in [0, 1) for jitter; injectable so schedules are testable.</summary>
     public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
+
+    /// <summary>What the targets reached, for <c>dependsOn</c>; one per agent.</summary>
+    public TargetDependencies Dependencies { get; init; } = new();
 }
 
 /// <summary>
@@ -73,6 +76,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     {
         // A new term of leadership starts from scratch: another replica may have synced meanwhile.
         (last, lastSource, dirty) = (null, null, true);
+        services.Dependencies.Subscribe(target.Name, Trigger);
         var failures = 0;
         while (!leading.IsCancellationRequested)
         {
@@ -133,6 +137,13 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
             return gitError is null; // same commit, synced, nothing moved: no render, no request
         }
 
+        services.Dependencies.Publish(target.Name, commit, last, []);
+        if (DependencyWait(commit) is { } why)
+        {
+            LogWaitingForDependency(logger, target.Name, commit, why);
+            return true; // woken when a dependency publishes
+        }
+
         var known = lastSource?.CommitSha == commit && (gitError is not null || !announced) ? lastSource : null;
         var urgency = announced || dirty || last is null || last.Revision != commit ? PassUrgency.Triggered : PassUrgency.Routine;
         var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout }, commit, urgency, ct);
@@ -167,6 +178,10 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         }
     }
 
+    /// <summary>A new revision (not the one the cluster is at) waits until every dependency is Synced and Healthy at its head.</summary>
+    private string? DependencyWait(string commit) =>
+        target.DependsOn.Count == 0 || (last?.ClusterRevision ?? last?.Revision) == commit ? null : services.Dependencies.NotReady(target.DependsOn);
+
     private bool NeedsPass(string commit) =>
         dirty || last is null || last.Revision != commit || last.Phase != SyncPhase.Synced
         || services.Clock.GetUtcNow() - lastPass >= options.ResyncPeriod;
@@ -195,6 +210,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         ct.ThrowIfCancellationRequested(); // a pass that lost leadership tells nothing more
         lastSource = outcome.Source ?? lastSource;
         last = outcome.Result;
+        services.Dependencies.Publish(target.Name, commit ?? last.Revision, last, config.Targets.Where(t => t.DependsOn.Contains(target.Name)).Select(t => t.Name));
         services.Metrics.RecordPass(target.Name, outcome.Result, services.Clock.GetElapsedTime(started));
         if (outcome.Result.Phase != SyncPhase.Synced)
         {

@@ -7,25 +7,30 @@ namespace GitOps.Agent.Sync;
 internal sealed partial class SyncEngine
 {
     /// <summary>Prune → record the outcome in the inventory → health, and the pass's result.</summary>
-    private async Task<SyncResult> FinishAsync(SyncRequest request, PassReport report, Applied applied, Observation observed, CancellationToken ct)
+    private async Task<SyncResult> FinishAsync(SyncRequest request, PassReport report, Applied applied, Observation observed, Release release, CancellationToken ct)
     {
         var target = request.Target;
         var desired = applied.Decisions.Select(d => d.Key).ToHashSet();
+        // A member that became a hook leaves the set without being pruned: the hook run owns it now.
+        var hookKeys = release.Hooks.Select(h => h.Key).ToHashSet();
         // Only members this pass observed are judged; one another writer recorded since is carried as it is.
-        var judged = observed.Members.Where(k => !desired.Contains(k));
+        var judged = observed.Members.Where(k => !desired.Contains(k) && !hookKeys.Contains(k));
         var decisions = PrunePlanner.Plan(judged, desired, k => observed.Live.GetValueOrDefault(k), applied.Inventory.Id, new PruneOptions(target.Prune, target.AllowEmpty, target.PruneProtectedKinds));
         var pruned = await pruner.PruneAsync(decisions, observed, applied.Inventory, request.DryRun, report.Redactor, ct);
         var emptyGuard = desired.Count == 0 && decisions.Any(d => d.Verdict == PruneVerdict.Skip) && !target.AllowEmpty;
         if (!request.DryRun)
         {
             // An empty render held back by its guard is not a state the cluster reached: the revision stays the last good one.
-            var kept = applied.Inventory.Members.Values.Where(m => !desired.Contains(m.Key) && !pruned.Removed.Contains(m.Key));
+            var kept = applied.Inventory.Members.Values.Where(m => !desired.Contains(m.Key) && !pruned.Removed.Contains(m.Key) && !hookKeys.Contains(m.Key));
             var revision = emptyGuard ? applied.Inventory.Revision : request.Revision;
             await RecordAsync(target, applied.Inventory, kept, applied.Decisions, applied.Outcomes, revision, ct);
         }
 
-        var health = await healthWaiter.AssessAsync(Subjects(applied), request.DryRun ? null : request.Timeout, request.Preempt, ct);
-        return report.Complete(applied.Decisions, applied.Outcomes, pruned, health, emptyGuard);
+        // PostSync hooks wait for everything to be Healthy even when the pass itself would judge health once.
+        var wait = request.DryRun ? null : request.Timeout ?? (release.Runs && release.Has(Diff.Release.HookPhase.PostSync) ? release.Remaining(clock) : null);
+        var health = await healthWaiter.AssessAsync(Subjects(applied), wait, request.Preempt, ct);
+        var result = report.Complete(applied.Decisions, applied.Outcomes, pruned, health, emptyGuard) with { Hooks = [.. applied.Hooks, .. NotRunning(release, request)] };
+        return await PostSyncAsync(result, report, release, ct);
     }
 
     private static List<HealthSubject> Subjects(Applied applied) =>

@@ -22,6 +22,9 @@ internal sealed partial class SyncEngine
     private readonly Applier applier;
     private readonly Pruner pruner;
     private readonly HealthWaiter healthWaiter;
+    private readonly HookRunner hookRunner;
+    private readonly SyncEngineOptions options;
+    private readonly TimeProvider clock;
 
     /// <param name="live">Where live objects come from; by default a LIST per collection and pass.</param>
     public SyncEngine(IClusterClient api, SyncEngineOptions options, TimeProvider clock, ILiveSource? live = null)
@@ -35,6 +38,9 @@ internal sealed partial class SyncEngine
         applier = new Applier(api, options, clock);
         pruner = new Pruner(api, new NamespaceContents(api, discovery));
         healthWaiter = new HealthWaiter(api, options.HealthPollInterval, clock, options.HealthRules);
+        hookRunner = new HookRunner(api, options, clock);
+        this.options = options;
+        this.clock = clock;
     }
 
     /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>
@@ -84,26 +90,28 @@ internal sealed partial class SyncEngine
     private async Task<SyncResult> RunPreparedAsync(SyncRequest request, PassReport report, Prepared prepared, ApplySetInventory inventory, CancellationToken ct)
     {
         var observed = await observer.ObserveAsync(prepared.Objects, inventory, ct);
-        var decisions = await planner.PlanAsync(observed.Objects, inventory, request.Target, prepared.Redactor, ct);
+        var decisions = WaveConflicts(await planner.PlanAsync(observed.Objects, inventory, request.Target, prepared.Redactor, ct));
         if (report.Rejected(decisions, "rejected by the server; nothing was applied") is { } rejected)
         {
             return rejected;
         }
 
+        var release = ReleaseOf(request, prepared, inventory);
         if (request.DryRun)
         {
-            return await FinishAsync(request, report, new Applied(decisions, new Dictionary<Diff.Identity.ResourceKey, ApplyOutcome>(), inventory), observed, ct);
+            return await FinishAsync(request, report, new Applied(decisions, new Dictionary<Diff.Identity.ResourceKey, ApplyOutcome>(), inventory), observed, release, ct);
         }
 
-        if (request.Applying is { } applying && (decisions.Any(d => d.Writes || d is Decision.Defer) || request.Timeout is not null))
+        if (request.Applying is { } applying && (decisions.Any(d => d.Writes || d is Decision.Defer) || request.Timeout is not null || (release.Runs && release.Hooks.Count > 0)))
         {
             await applying(ct);
         }
 
         try
         {
-            var applied = await ApplyStagesAsync(request, report, decisions, inventory, ct);
-            return applied.Failure ?? await FinishAsync(request, report, applied, observed, ct);
+            var applied = await ApplyStagesAsync(request, report, decisions, inventory, release, ct);
+            var result = applied.Failure ?? await FinishAsync(request, report, applied, observed, release, ct);
+            return await SyncFailAsync(result, report, release, ct);
         }
         catch (KubeApiException ex)
         {

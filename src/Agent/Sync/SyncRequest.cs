@@ -41,4 +41,10 @@ internal sealed record SyncEngineOptions
 
     /// <summary>Per-kind health rules of the agent config, tried before the built-in ones (default: none).</summary>
     public GitOps.Diff.Health.HealthRuleSet HealthRules { get; init; } = GitOps.Diff.Health.HealthRuleSet.Empty;
+
+    /// <summary>
+    /// How long waves and hooks may take in all when the pass has no timeout of its own (default 5 min):
+    /// a wave gate or a hook always waits, where a plain health check judges once.
+    /// </summary>
+    public TimeSpan ReleaseTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -22,6 +22,9 @@ internal sealed record ObjectResult(ResourceKey Key, SyncAction Action, HealthSt
 /// <summary>The outcome of one pass (or of a diff): the contract of <c>-o json</c>.</summary>
 internal sealed record SyncResult(string Revision, string Target, SyncPhase Phase, HealthStatus Health, string Message, IReadOnlyList<ObjectResult> Objects)
 {
+    /// <summary>The revision's hooks: each with its phase and how it ended (or why it did not run).</summary>
+    public IReadOnlyList<HookResult> Hooks { get; init; } = [];
+
     /// <summary>The failure was the input's (a manifest error), not the cluster's: exit code 2.</summary>
     public bool InputError { get; init; }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOps.Diff.Identity;
-using GitOps.Diff.Order;
+using GitOps.Diff.Release;
 
 namespace GitOps.Diff.Prune;
 
@@ -49,8 +49,21 @@ public static class PrunePlanner
         string applySetId,
         PruneOptions options)
     {
-        var candidates = ApplyOrder.Sort(previous.Where(k => !desired.Contains(k)), k => k).Reverse();
+        // Reverse of the release: the last wave goes first, and inside a wave the apply order backwards.
+        var candidates = ReleaseOrder.PruneOrder(previous.Where(k => !desired.Contains(k)), k => WaveOf(live(k)), k => k);
         return candidates.Select(key => Decide(key, live(key), desired, applySetId, options)).ToList();
+    }
+
+    private static int WaveOf(JsonObject? live)
+    {
+        try
+        {
+            return live is null ? 0 : ReleaseAnnotations.Read(live).Wave;
+        }
+        catch (FormatException)
+        {
+            return 0; // an annotation edited by hand in the cluster does not stop a prune
+        }
     }
 
     private static PruneDecision Decide(ResourceKey key, JsonObject? live, IReadOnlySet<ResourceKey> desired, string applySetId, PruneOptions options)

@@ -121,7 +121,6 @@ public sealed class AgentConfigLoaderTests
     [InlineData("credentials: {usernameFile: /u, tokenFiles: /t}\n", "targets[0].credentials.tokenFiles: unknown key (did you mean tokenFile?)")]
     [InlineData("ignoreDifferences: [{kind: Deployment, jsonPointer: [/spec/replicas]}]\n", "targets[0].ignoreDifferences[0].jsonPointer: unknown key (did you mean jsonPointers?)")]
     [InlineData("helm: {releaseName: web}\n", "targets[0].helm: not supported yet")]
-    [InlineData("dependsOn: [db]\n", "targets[0].dependsOn: not supported yet")]
     [InlineData("color: blue\n", "targets[0].color: unknown key")]
     public void Parse_UnknownOrFutureTargetKey_IsAnError(string extra, string expected)
     {

@@ -87,6 +87,20 @@ public class PrunePlannerTests
     }
 
     [Fact]
+    public void Plan_CandidatesInWaves_HighestWaveFirst()
+    {
+        var db = new ResourceKey("", "ConfigMap", "app", "db");
+        var web = new ResourceKey("", "ConfigMap", "app", "web");
+        var live = Live(db).Concat(Live(web)).ToDictionary();
+        live[db]["metadata"]!["annotations"] = new JsonObject { ["gitops.dev/sync-wave"] = "5" };
+        live[web]["metadata"]!["annotations"] = new JsonObject { ["argocd.argoproj.io/sync-wave"] = "-1" };
+
+        var order = Plan([web, db, Cm], [Keep], live.Concat(Live(Cm)).ToDictionary()).Select(d => d.Key.Name).ToList();
+
+        Assert.Equal(["db", "old", "web"], order);
+    }
+
+    [Fact]
     public void Plan_NamespaceWhoseObjectsTheRevisionStillDeclares_IsSkippedNamingThemEvenWithOptIn()
     {
         var ns = new ResourceKey("", "Namespace", null, "app");

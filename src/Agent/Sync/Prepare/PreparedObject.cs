@@ -13,6 +13,9 @@ internal sealed record PreparedObject(DesiredObject Desired, JsonObject Body, st
 {
     public ResourceKey Key => Desired.Key;
 
+    /// <summary>Its sync wave (gitops.dev/sync-wave or an alias; default 0).</summary>
+    public int Wave { get; init; }
+
     /// <summary>The object's REST path; only for objects whose kind is served.</summary>
     public string Path => (Resource ?? throw new InvalidOperationException($"{Key}: kind not resolved")).Path(Key.Namespace, Key.Name);
 }

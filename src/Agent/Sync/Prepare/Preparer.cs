@@ -3,12 +3,19 @@ using GitOps.Agent.Kube;
 using GitOps.Diff.Identity;
 using GitOps.Diff.Json;
 using GitOps.Diff.Masking;
+using GitOps.Diff.Release;
 using GitOps.Diff.Render;
 
 namespace GitOps.Agent.Sync;
 
-/// <summary>What the Prepare stage hands on: the revision's objects in apply order, and the redactor of its Secret values.</summary>
-internal sealed record Prepared(IReadOnlyList<PreparedObject> Objects, SecretRedactor Redactor);
+/// <summary>
+/// What the Prepare stage hands on: the revision's members in apply order, its hooks (not
+/// members: run, never kept in sync), and the redactor of its Secret values.
+/// </summary>
+internal sealed record Prepared(IReadOnlyList<PreparedObject> Objects, SecretRedactor Redactor)
+{
+    public IReadOnlyList<PreparedHook> Hooks { get; init; } = [];
+}
 
 /// <summary>
 /// Render → resolve kinds → validate → label: the revision's files become objects ready to send.
@@ -16,6 +23,9 @@ internal sealed record Prepared(IReadOnlyList<PreparedObject> Objects, SecretRed
 /// </summary>
 internal sealed class Preparer(IDiscovery discovery)
 {
+    /// <summary>On hook objects: the ApplySet they ran for (they are not its members).</summary>
+    public const string HookOfLabel = "gitops.dev/hook-of";
+
     public async Task<Prepared> PrepareAsync(IReadOnlyList<ManifestFile> files, SyncTarget target, string applySetId, CancellationToken ct)
     {
         var manifests = ManifestRenderer.Render(files);
@@ -24,10 +34,34 @@ internal sealed class Preparer(IDiscovery discovery)
         var scopes = resources.Values.OfType<ApiResource>().DistinctBy(r => r.GroupKind)
             .ToDictionary(r => r.GroupKind, r => r.Namespaced ? KindScope.Namespaced : KindScope.Cluster);
         var desired = ManifestValidator.Validate(manifests, gk => scopes.GetValueOrDefault(gk), target.DefaultNamespace);
+        var roles = desired.ToDictionary(d => d.Key, Role);
         var prepared = Diff.Order.ApplyOrder.Sort(desired, d => d.Key)
-            .Select(d => Label(d, applySetId, resources.GetValueOrDefault((d.ApiVersion, d.Key.Kind))))
+            .Select(d => Label(d, applySetId, resources.GetValueOrDefault((d.ApiVersion, d.Key.Kind))) with { Wave = roles[d.Key].Wave })
             .ToList();
-        return new Prepared(prepared, redactor);
+        var hooks = prepared.Where(p => roles[p.Key] is { IsHook: true, Skipped: false }).Select(p => new PreparedHook(AsHook(p, applySetId), roles[p.Key])).ToList();
+        return new Prepared(prepared.Where(p => !roles[p.Key].IsHook).ToList(), redactor) { Hooks = hooks };
+    }
+
+    private static ReleaseRole Role(DesiredObject d)
+    {
+        try
+        {
+            return ReleaseAnnotations.Read(d.Object);
+        }
+        catch (FormatException ex)
+        {
+            throw new ManifestException(d.Source, $"{d.Key}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>A hook is not a member: it carries no part-of label (so nothing prunes it), but names the set it ran for.</summary>
+    private static PreparedObject AsHook(PreparedObject p, string applySetId)
+    {
+        var body = p.Body.DeepClone().AsObject();
+        var labels = body["metadata"]!["labels"]!.AsObject();
+        labels.Remove(ManifestValidator.PartOfLabel);
+        labels[HookOfLabel] = applySetId;
+        return p with { Body = body, AppliedHash = CanonicalJson.Hash(body) };
     }
 
     /// <summary>One discovery lookup per (apiVersion, kind) the revision uses; unknown kinds map to null.</summary>

@@ -37,6 +37,26 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
             with { Interrupted = outcomes.Values.Any(o => o is ApplyOutcome.Applied) };
     }
 
+    /// <summary>A PreSync or Sync hook failed: the revision fails, naming the hook; nothing after it was applied.</summary>
+    public SyncResult HookFailed(IReadOnlyList<Decision> decisions, IReadOnlyDictionary<ResourceKey, ApplyOutcome> outcomes, IReadOnlyList<HookResult> hooks) =>
+        Failure(HookErrors(hooks, "nothing after it was applied"), Objects(decisions, outcomes, null, "a hook failed"))
+            with { Hooks = hooks, Interrupted = outcomes.Values.Any(o => o is ApplyOutcome.Applied) };
+
+    /// <summary>A PostSync hook failed after the revision was Synced: the pass fails (what was applied stays).</summary>
+    public static SyncResult PostSyncFailed(SyncResult synced, IReadOnlyList<HookResult> hooks) =>
+        synced with { Phase = SyncPhase.Failed, Message = HookErrors(hooks, "the revision was applied"), Hooks = hooks, Interrupted = true };
+
+    /// <summary>A wave did not become Healthy in time: later waves were not applied; names the objects.</summary>
+    public SyncResult WaveNotHealthy(IReadOnlyList<Decision> decisions, IReadOnlyDictionary<ResourceKey, ApplyOutcome> outcomes, int wave, HealthReport health) =>
+        Failure(
+            health.Preempted ? $"wave {wave} was not Healthy yet when a newer commit arrived; later waves were not applied"
+                : $"wave {wave} not Healthy in time; later waves were not applied: {Redactor.Redact(NotHealthy(health))}",
+            Objects(decisions, outcomes, health, $"wave {wave} did not become Healthy"))
+            with { Interrupted = outcomes.Values.Any(o => o is ApplyOutcome.Applied) };
+
+    private static string HookErrors(IReadOnlyList<HookResult> hooks, string consequence) =>
+        $"{Errors(hooks.Where(h => h.Outcome == HookOutcome.Failed).Select(h => h.Message).ToList())}; {consequence}";
+
     public SyncResult Complete(
         IReadOnlyList<Decision> decisions, IReadOnlyDictionary<ResourceKey, ApplyOutcome> outcomes, PruneOutcome pruned, HealthReport health, bool emptyGuard)
     {

@@ -1,0 +1,62 @@
+namespace GitOps.Integration.Tests.Sync;
+
+/// <summary>Manifests with release annotations (waves, hooks), as a repository would hold them.</summary>
+internal static class ReleaseYaml
+{
+    public static string ConfigMap(string ns, string name, string value, params (string Key, string Value)[] annotations) => $"""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: {name}
+          namespace: {ns}
+          annotations:
+        {Annotations(annotations, "    ")}
+        data:
+          value: "{value}"
+        """;
+
+    /// <summary>A Deployment whose pods never become Ready, with a simulated kubelet or without one.</summary>
+    public static string NeverReadyDeployment(string ns, string name, params (string Key, string Value)[] annotations) => $"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: {name}
+          namespace: {ns}
+          annotations:
+        {Annotations(annotations, "    ")}
+        spec:
+          replicas: 1
+          selector:
+            matchLabels: {"{"}app: {name}{"}"}
+          template:
+            metadata:
+              labels: {"{"}app: {name}{"}"}
+              annotations:
+                sim.gitops.dev/ready-seconds: "3600"
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.25
+        """;
+
+    /// <summary>A Job the server refuses to create (a Job's pods may not restart Always): a hook that fails at once, kubelet or not.</summary>
+    public static string InvalidJob(string ns, string name, params (string Key, string Value)[] annotations) => $"""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: {name}
+          namespace: {ns}
+          annotations:
+        {Annotations(annotations, "    ")}
+        spec:
+          template:
+            spec:
+              restartPolicy: Always
+              containers:
+              - name: migrate
+                image: busybox
+        """;
+
+    private static string Annotations((string Key, string Value)[] annotations, string indent) =>
+        annotations.Length == 0 ? $"{indent}none: \"\"" : string.Join("\n", annotations.Select(a => $"{indent}{a.Key}: \"{a.Value}\""));
+}
