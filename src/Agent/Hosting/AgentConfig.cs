@@ -38,6 +38,8 @@ namespace GitOps.Agent.Hosting;
 ///     repository: owner/name    # GitLab: the project path or its numeric id
 ///     tokenFile: /etc/gitops/forge/token
 ///     context: gitops/prod/django   # the default
+///   allowedNamespaces: [django-*] # see TenancyConfig
+///   allowClusterScoped: false     # true | false | [Namespace, ClusterRole.rbac.authorization.k8s.io]
 /// </code>
 /// Credentials are file paths only; a secret inline in the file is refused by design.
 /// The defaults below are the only place they are written: the loader starts from them.
@@ -105,6 +107,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     /// <summary>Where this target's commits get forge statuses; null posts none.</summary>
     public GitOps.Agent.Sync.Forge.CommitStatusConfig? CommitStatus { get; init; }
 
+    /// <summary>Where the target may write (see TenancyConfig); by default anywhere.</summary>
+    public GitOps.Diff.Confinement.TargetConfinement Confinement { get; init; } = GitOps.Diff.Confinement.TargetConfinement.None;
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
@@ -112,5 +117,6 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
         {
             Source = TargetSource.Of(Repository, Path.Trim('/')),
             Ignore = IgnoreDifferences,
+            Confinement = Confinement,
         };
 }

@@ -69,6 +69,11 @@ internal sealed partial class SyncEngine
             }
 
             report = report with { Redactor = prepared.Redactor };
+            if (request.Target.Confinement.Check(prepared.Objects.Select(o => o.Key)) is { Count: > 0 } outside)
+            {
+                return report.Outside(prepared.Objects.Select(o => o.Key).ToList(), outside);
+            }
+
             return await RunPreparedAsync(request, report, prepared, inventory, ct);
         }
         catch (KubeApiException ex)

@@ -27,4 +27,7 @@ internal sealed record SyncTarget(
     /// repositories can never prune each other's objects by sharing a name.
     /// </summary>
     public string? Source { get; init; }
+
+    /// <summary>Where the target may write (allowedNamespaces, allowClusterScoped); by default anywhere.</summary>
+    public Diff.Confinement.TargetConfinement Confinement { get; init; } = Diff.Confinement.TargetConfinement.None;
 }

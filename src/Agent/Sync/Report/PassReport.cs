@@ -28,6 +28,16 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
         return errors.Count == 0 ? null : Failure($"{errors.Count} object(s) {what}: {Errors(errors)}", Objects(decisions, new Dictionary<ResourceKey, ApplyOutcome>(), null, what));
     }
 
+    /// <summary>The revision writes outside the target's confinement: refused as a whole, every object outside named.</summary>
+    public SyncResult Outside(IReadOnlyList<ResourceKey> keys, IReadOnlyList<Diff.Confinement.ConfinementViolation> violations)
+    {
+        var why = violations.ToDictionary(v => v.Key, v => v.Reason);
+        var objects = keys.Select(k => why.TryGetValue(k, out var reason)
+            ? new ObjectResult(k, SyncAction.Failed, HealthStatus.Unknown, $"{k}: outside the target's confinement: {reason}")
+            : new ObjectResult(k, SyncAction.NotApplied, HealthStatus.Unknown, "not applied: the revision writes outside the target's confinement")).ToList();
+        return Failure($"{violations.Count} object(s) outside the target's confinement; nothing was applied: {Errors(violations.Select(v => v.ToString()).ToList())}", objects);
+    }
+
     /// <summary>A write failed in a stage: what was written is reported as such, the rest as not applied.</summary>
     public SyncResult ApplyFailed(IReadOnlyList<Decision> decisions, IReadOnlyDictionary<ResourceKey, ApplyOutcome> outcomes)
     {

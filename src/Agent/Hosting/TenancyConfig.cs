@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using GitOps.Diff.Confinement;
+
+namespace GitOps.Agent.Hosting;
+
+/// <summary>
+/// The tenancy keys of a target: <c>allowedNamespaces: [team-a, team-a-*]</c> (globs) and
+/// <c>allowClusterScoped: false | true | [Kind or Kind.group, …]</c>. Without
+/// <c>allowClusterScoped</c>, a target that lists namespaces may write no cluster-scoped object.
+/// </summary>
+internal static class TenancyConfig
+{
+    public static TargetConfinement Confinement(ConfigNode t, string defaultNamespace)
+    {
+        var namespaces = t.Strings("allowedNamespaces");
+        foreach (var problem in (namespaces ?? []).Select(TargetConfinement.GlobProblem).OfType<string>())
+        {
+            t.Error("allowedNamespaces", problem);
+        }
+
+        var confinement = TargetConfinement.Of(namespaces, ClusterScoped(t));
+        if (confinement.DefaultNamespaceProblem(defaultNamespace) is { } wrong)
+        {
+            t.Error("defaultNamespace", wrong);
+        }
+
+        return confinement;
+    }
+
+    private static ClusterScopePolicy? ClusterScoped(ConfigNode t) => t.Node("allowClusterScoped") switch
+    {
+        null => null,
+        JsonArray => ClusterScopePolicy.Only(t.Strings("allowClusterScoped") ?? []),
+        _ => t.Bool("allowClusterScoped") is { } all ? (all ? ClusterScopePolicy.Any : ClusterScopePolicy.None) : null,
+    };
+}
