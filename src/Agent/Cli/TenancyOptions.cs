@@ -1,0 +1,58 @@
+using System.CommandLine;
+using GitOps.Diff.Confinement;
+
+namespace GitOps.Agent.Cli;
+
+/// <summary>The tenancy flags of <c>sync</c> and <c>diff</c>: the agent config's tenancy keys, for one pass.</summary>
+internal sealed class TenancyOptions
+{
+    public Option<string?> AllowedNamespaces { get; } = new("--allowed-namespaces")
+    {
+        Description = "Comma-separated namespaces (globs: team-a,team-a-*) the pass may write to; cluster-scoped objects are then refused unless --allow-cluster-scoped",
+    };
+
+    public Option<string?> AllowClusterScoped { get; } = new("--allow-cluster-scoped")
+    {
+        Description = "Allow cluster-scoped objects: bare for every kind, or comma-separated kinds (Namespace,ClusterRole.rbac.authorization.k8s.io), or false",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(AllowedNamespaces);
+        command.Options.Add(AllowClusterScoped);
+    }
+
+    /// <exception cref="FormatException">A glob that is not one, or a default namespace outside the list.</exception>
+    public TargetConfinement Confinement(ParseResult parse, string defaultNamespace)
+    {
+        var namespaces = List(parse.GetValue(AllowedNamespaces));
+        if (namespaces?.Select(TargetConfinement.GlobProblem).OfType<string>().FirstOrDefault() is { } glob)
+        {
+            throw new FormatException($"--allowed-namespaces: {glob}");
+        }
+
+        var confinement = TargetConfinement.Of(namespaces, ClusterScoped(parse));
+        return confinement.DefaultNamespaceProblem(defaultNamespace) is { } problem
+            ? throw new FormatException($"--namespace: {problem}")
+            : confinement;
+    }
+
+    private ClusterScopePolicy? ClusterScoped(ParseResult parse)
+    {
+        if (parse.GetResult(AllowClusterScoped) is null)
+        {
+            return null;
+        }
+
+        return parse.GetValue(AllowClusterScoped) switch
+        {
+            null or "" or "true" => ClusterScopePolicy.Any,
+            "false" => ClusterScopePolicy.None,
+            var kinds => ClusterScopePolicy.Only(List(kinds)!),
+        };
+    }
+
+    private static List<string>? List(string? text) =>
+        text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}
