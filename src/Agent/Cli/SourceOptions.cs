@@ -84,6 +84,7 @@ internal sealed class SourceOptions
             Source = source,
             Ignore = parse.GetValue(IgnoreDifferencesFile) is { } file ? IgnoreDifferences.Load(file) : [],
             Confinement = Tenancy.Confinement(parse, parse.GetValue(DefaultNamespace)!),
+            ServiceAccount = Tenancy.ServiceAccountOf(parse),
         };
     }
 

@@ -17,8 +17,14 @@ internal sealed class TenancyOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public Option<string?> ServiceAccount { get; } = new("--service-account")
+    {
+        Description = "NAMESPACE/NAME of a ServiceAccount: every request of the pass is made as it (impersonation), so its RBAC decides; the inventory is kept by your own account",
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(ServiceAccount);
         command.Options.Add(AllowedNamespaces);
         command.Options.Add(AllowClusterScoped);
     }
@@ -36,6 +42,18 @@ internal sealed class TenancyOptions
         return confinement.DefaultNamespaceProblem(defaultNamespace) is { } problem
             ? throw new FormatException($"--namespace: {problem}")
             : confinement;
+    }
+
+    /// <exception cref="FormatException">Not NAMESPACE/NAME.</exception>
+    public string? ServiceAccountOf(ParseResult parse)
+    {
+        var sa = parse.GetValue(ServiceAccount);
+        if (sa is not null && !sa.Contains('/', StringComparison.Ordinal))
+        {
+            throw new FormatException($"--service-account: '{sa}' is not NAMESPACE/NAME");
+        }
+
+        return sa;
     }
 
     private ClusterScopePolicy? ClusterScoped(ParseResult parse)

@@ -40,6 +40,7 @@ namespace GitOps.Agent.Hosting;
 ///     context: gitops/prod/django   # the default
 ///   allowedNamespaces: [django-*] # see TenancyConfig
 ///   allowClusterScoped: false     # true | false | [Namespace, ClusterRole.rbac.authorization.k8s.io]
+///   serviceAccount: django-demo/deployer   # every request of the target's passes is made as it
 /// </code>
 /// Credentials are file paths only; a secret inline in the file is refused by design.
 /// The defaults below are the only place they are written: the loader starts from them.
@@ -110,6 +111,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     /// <summary>Where the target may write (see TenancyConfig); by default anywhere.</summary>
     public GitOps.Diff.Confinement.TargetConfinement Confinement { get; init; } = GitOps.Diff.Confinement.TargetConfinement.None;
 
+    /// <summary><c>NAMESPACE/NAME</c>: the ServiceAccount the target's passes impersonate; null uses the agent's own account.</summary>
+    public string? ServiceAccount { get; init; }
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
@@ -118,5 +122,6 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
             Source = TargetSource.Of(Repository, Path.Trim('/')),
             Ignore = IgnoreDifferences,
             Confinement = Confinement,
+            ServiceAccount = ServiceAccount,
         };
 }

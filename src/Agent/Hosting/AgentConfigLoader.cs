@@ -24,7 +24,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] FutureTopKeys = ["shards", "concurrency"];
 
     private static readonly string[] FutureTargetKeys =
-        ["kustomize", "helm", "dependsOn", "serviceAccount", "adopt", "verify"];
+        ["kustomize", "helm", "dependsOn", "adopt", "verify"];
 
     public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -119,6 +119,7 @@ internal static partial class AgentConfigLoader
             IgnoreDifferences = t.Node("ignoreDifferences") is { } rules ? IgnoreDifferences.Read(rules, t.At("ignoreDifferences"), errors) : defaults.IgnoreDifferences,
             CommitStatus = ForgeConfig.CommitStatus(t),
             Confinement = TenancyConfig.Confinement(t, t.String("defaultNamespace") ?? defaults.DefaultNamespace),
+            ServiceAccount = TenancyConfig.ServiceAccount(t),
         };
         t.Finish();
         return name is null || repository is null ? null : target;

@@ -8,7 +8,7 @@ namespace GitOps.Agent.Hosting;
 /// <c>allowClusterScoped: false | true | [Kind or Kind.group, …]</c>. Without
 /// <c>allowClusterScoped</c>, a target that lists namespaces may write no cluster-scoped object.
 /// </summary>
-internal static class TenancyConfig
+internal static partial class TenancyConfig
 {
     public static TargetConfinement Confinement(ConfigNode t, string defaultNamespace)
     {
@@ -27,10 +27,26 @@ internal static class TenancyConfig
         return confinement;
     }
 
+    /// <summary><c>serviceAccount: NAMESPACE/NAME</c>, both DNS names.</summary>
+    public static string? ServiceAccount(ConfigNode t)
+    {
+        var text = t.String("serviceAccount");
+        if (text is not null && !ServiceAccountPattern().IsMatch(text))
+        {
+            t.Error("serviceAccount", $"'{text}' is not NAMESPACE/NAME");
+            return null;
+        }
+
+        return text;
+    }
+
     private static ClusterScopePolicy? ClusterScoped(ConfigNode t) => t.Node("allowClusterScoped") switch
     {
         null => null,
         JsonArray => ClusterScopePolicy.Only(t.Strings("allowClusterScoped") ?? []),
         _ => t.Bool("allowClusterScoped") is { } all ? (all ? ClusterScopePolicy.Any : ClusterScopePolicy.None) : null,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")]
+    private static partial System.Text.RegularExpressions.Regex ServiceAccountPattern();
 }

@@ -30,4 +30,10 @@ internal sealed record SyncTarget(
 
     /// <summary>Where the target may write (allowedNamespaces, allowClusterScoped); by default anywhere.</summary>
     public Diff.Confinement.TargetConfinement Confinement { get; init; } = Diff.Confinement.TargetConfinement.None;
+
+    /// <summary>
+    /// <c>NAMESPACE/NAME</c> of the ServiceAccount whose rights the target's passes use (impersonation);
+    /// null uses the agent's own. The inventory is kept by the agent's own account either way.
+    /// </summary>
+    public string? ServiceAccount { get; init; }
 }

@@ -44,6 +44,27 @@ internal sealed class Observer(IDiscovery discovery, ILiveSource live, IClusterC
         }
     }
 
+    /// <summary>
+    /// A collection the target's account may not read (an impersonated target's RBAC) refuses the
+    /// pass, naming the objects of the revision, or members, that live there.
+    /// </summary>
+    private async Task<Dictionary<ResourceKey, JsonObject>> LoadAsync(
+        IEnumerable<LiveState.Collection> collections, IReadOnlyList<PreparedObject> prepared, Dictionary<ResourceKey, ApiResource> candidates, string applySetId, CancellationToken ct)
+    {
+        try
+        {
+            return await live.LoadAsync(collections, applySetId, ct);
+        }
+        catch (KubeApiException ex) when (ex.IsForbidden && ex.Path is { } path)
+        {
+            var there = prepared.Where(p => p.Resource?.Path(p.Key.Namespace) == path).Select(p => p.Key)
+                .Concat(candidates.Where(c => c.Value.Path(c.Key.Namespace) == path).Select(c => c.Key))
+                .Select(k => k.ToString()).ToList();
+            var what = there.Count == 0 ? path : string.Join(", ", there.Take(5)) + (there.Count > 5 ? $" and {there.Count - 5} more" : string.Empty);
+            throw new KubeApiException(ex.Status, ex.Reason, $"{what}: forbidden to read: {ex.Message}") { Path = path };
+        }
+    }
+
     public async Task<Observation> ObserveAsync(IReadOnlyList<PreparedObject> prepared, ApplySetInventory inventory, CancellationToken ct)
     {
         var desiredKeys = prepared.Select(p => p.Key).ToHashSet();
@@ -59,7 +80,7 @@ internal sealed class Observer(IDiscovery discovery, ILiveSource live, IClusterC
         var collections = prepared.Where(p => p.Resource is not null)
             .Select(p => new LiveState.Collection(p.Resource!, p.Key.Namespace, inventory.Members.ContainsKey(p.Key)))
             .Concat(candidates.Select(c => new LiveState.Collection(c.Value, c.Key.Namespace, MembersOnly: true)));
-        var state = await live.LoadAsync(collections, inventory.Id, ct);
+        var state = await LoadAsync(collections, prepared, candidates, inventory.Id, ct);
         await ReadMissingMembersAsync(prepared, inventory, state, ct);
         var newNamespaces = prepared
             .Where(p => p.Key.Kind == "Namespace" && p.Key.Group.Length == 0 && !state.ContainsKey(p.Key))

@@ -40,9 +40,15 @@ internal interface IPassExecutor
 /// cluster, and after it always a final entry — Synced, Failed with the reason, or Failed
 /// "cancelled" — unless this replica lost its Lease, in which case it writes nothing at all.
 /// </summary>
-internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
+/// <param name="engines">The engine of a target: its own for a target that impersonates a ServiceAccount.</param>
+internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> engines, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
     : IPassExecutor
 {
+    public PassRunner(IGitSource git, SyncEngine engine, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
+        : this(git, _ => engine, reporters, reporterFailed)
+    {
+    }
+
     private static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(10);
 
     public async Task<PassOutcome> RunAsync(PassRequest request, CancellationToken ct)
@@ -85,7 +91,7 @@ internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyLis
         };
         try
         {
-            var result = await engine.RunAsync(sync, ct);
+            var result = await engines(request.Target).RunAsync(sync, ct);
             await FinishAsync(context, result, infrastructure: false, ct);
             return result;
         }
