@@ -85,6 +85,7 @@ internal sealed class SourceOptions
             Ignore = parse.GetValue(IgnoreDifferencesFile) is { } file ? IgnoreDifferences.Load(file) : [],
             Confinement = Tenancy.Confinement(parse, parse.GetValue(DefaultNamespace)!),
             ServiceAccount = Tenancy.ServiceAccountOf(parse),
+            Adopt = !parse.GetValue(Tenancy.NoAdopt),
         };
     }
 

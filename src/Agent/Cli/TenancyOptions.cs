@@ -22,8 +22,14 @@ internal sealed class TenancyOptions
         Description = "NAMESPACE/NAME of a ServiceAccount: every request of the pass is made as it (impersonation), so its RBAC decides; the inventory is kept by your own account",
     };
 
+    public Option<bool> NoAdopt { get; } = new("--no-adopt")
+    {
+        Description = "Refuse the revision when an object it holds exists without being managed by this target (instead of adopting it)",
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(NoAdopt);
         command.Options.Add(ServiceAccount);
         command.Options.Add(AllowedNamespaces);
         command.Options.Add(AllowClusterScoped);

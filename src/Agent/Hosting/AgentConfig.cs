@@ -41,6 +41,7 @@ namespace GitOps.Agent.Hosting;
 ///   allowedNamespaces: [django-*] # see TenancyConfig
 ///   allowClusterScoped: false     # true | false | [Namespace, ClusterRole.rbac.authorization.k8s.io]
 ///   serviceAccount: django-demo/deployer   # every request of the target's passes is made as it
+///   adopt: true                 # take objects that exist unmanaged (reported as adopted); false refuses them
 /// </code>
 /// Credentials are file paths only; a secret inline in the file is refused by design.
 /// The defaults below are the only place they are written: the loader starts from them.
@@ -114,6 +115,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     /// <summary><c>NAMESPACE/NAME</c>: the ServiceAccount the target's passes impersonate; null uses the agent's own account.</summary>
     public string? ServiceAccount { get; init; }
 
+    /// <summary>Take objects that exist without being members (reported as adopted); false refuses them (default true).</summary>
+    public bool Adopt { get; init; } = true;
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
@@ -123,5 +127,6 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
             Ignore = IgnoreDifferences,
             Confinement = Confinement,
             ServiceAccount = ServiceAccount,
+            Adopt = Adopt,
         };
 }

@@ -24,7 +24,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] FutureTopKeys = ["shards", "concurrency"];
 
     private static readonly string[] FutureTargetKeys =
-        ["kustomize", "helm", "dependsOn", "adopt", "verify"];
+        ["kustomize", "helm", "dependsOn", "verify"];
 
     public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -120,6 +120,7 @@ internal static partial class AgentConfigLoader
             CommitStatus = ForgeConfig.CommitStatus(t),
             Confinement = TenancyConfig.Confinement(t, t.String("defaultNamespace") ?? defaults.DefaultNamespace),
             ServiceAccount = TenancyConfig.ServiceAccount(t),
+            Adopt = t.Bool("adopt") ?? defaults.Adopt,
         };
         t.Finish();
         return name is null || repository is null ? null : target;

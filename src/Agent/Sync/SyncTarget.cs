@@ -36,4 +36,10 @@ internal sealed record SyncTarget(
     /// null uses the agent's own. The inventory is kept by the agent's own account either way.
     /// </summary>
     public string? ServiceAccount { get; init; }
+
+    /// <summary>
+    /// Take objects that exist without being members (made by kubectl, by hand) and report them as
+    /// adopted; false refuses a revision naming such an object. Default true, as kubectl apply does.
+    /// </summary>
+    public bool Adopt { get; init; } = true;
 }

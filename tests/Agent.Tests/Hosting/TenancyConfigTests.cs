@@ -42,5 +42,22 @@ public sealed class TenancyConfigTests
         Assert.Contains(expected, error.Errors);
     }
 
+    [Fact]
+    public void Parse_ServiceAccountAndAdopt_Bind()
+    {
+        var target = Parse("  serviceAccount: team-a/deployer\n  adopt: false\n").Targets[0].SyncTarget("gitops-system");
+
+        Assert.Equal("team-a/deployer", target.ServiceAccount);
+        Assert.False(target.Adopt);
+        Assert.True(Parse("").Targets[0].SyncTarget("gitops-system").Adopt);
+    }
+
+    [Theory]
+    [InlineData("  serviceAccount: deployer\n", "targets[0].serviceAccount: 'deployer' is not NAMESPACE/NAME")]
+    [InlineData("  serviceAccount: team-a/deployer/x\n", "targets[0].serviceAccount: 'team-a/deployer/x' is not NAMESPACE/NAME")]
+    [InlineData("  adopt: maybe\n", "targets[0].adopt: must be true or false")]
+    public void Parse_WrongServiceAccountOrAdopt_NamesTheKey(string extra, string expected) =>
+        Assert.Contains(expected, Assert.Throws<AgentConfigException>(() => Parse(extra)).Errors);
+
     private static AgentConfig Parse(string extra) => AgentConfigLoader.Parse("agent.yaml", Target + extra);
 }

@@ -12,6 +12,9 @@ namespace GitOps.Agent.Sync;
 internal sealed record ObservedObject(PreparedObject Prepared, JsonObject? Live, bool Deferred)
 {
     public ResourceKey Key => Prepared.Key;
+
+    /// <summary>It exists, is no member of the target and carries no membership label: applying it adopts it.</summary>
+    public bool Adopts { get; init; }
 }
 
 /// <summary>
@@ -65,6 +68,9 @@ internal sealed class Observer(IDiscovery discovery, ILiveSource live, IClusterC
         }
     }
 
+    private static string? PartOf(JsonObject live) =>
+        (string?)live["metadata"]?["labels"]?[Diff.Identity.ManifestValidator.PartOfLabel] is { Length: > 0 } id ? id : null;
+
     public async Task<Observation> ObserveAsync(IReadOnlyList<PreparedObject> prepared, ApplySetInventory inventory, CancellationToken ct)
     {
         var desiredKeys = prepared.Select(p => p.Key).ToHashSet();
@@ -86,7 +92,10 @@ internal sealed class Observer(IDiscovery discovery, ILiveSource live, IClusterC
             .Where(p => p.Key.Kind == "Namespace" && p.Key.Group.Length == 0 && !state.ContainsKey(p.Key))
             .Select(p => p.Key.Name).ToHashSet(StringComparer.Ordinal);
         var objects = prepared
-            .Select(p => new ObservedObject(p, state.GetValueOrDefault(p.Key), p.Resource is null || (p.Key.Namespace is { } ns && newNamespaces.Contains(ns))))
+            .Select(p => new ObservedObject(p, state.GetValueOrDefault(p.Key), p.Resource is null || (p.Key.Namespace is { } ns && newNamespaces.Contains(ns)))
+            {
+                Adopts = state.GetValueOrDefault(p.Key) is { } live && !inventory.Members.ContainsKey(p.Key) && PartOf(live) is null,
+            })
             .ToList();
         return new Observation(objects, inventory.Members.Keys.ToHashSet(), candidates, state);
     }

@@ -92,6 +92,7 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
     /// <summary>What the decision sets out to do, in the contract's words.</summary>
     private static SyncAction Planned(Decision d) => d switch
     {
+        _ when d.Object.Adopts && d.Writes => SyncAction.Adopted,
         Decision.Apply a => a.Drift.Action,
         Decision.TakeOver or Decision.Recreate => SyncAction.Configured,
         Decision.Defer => d.Object.Live is null ? SyncAction.Created : SyncAction.Configured,
@@ -100,6 +101,8 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
 
     private static string? Note(Decision d) => d switch
     {
+        Decision.TakeOver when d.Object.Adopts => "adopted: it existed without being a member of the target; took over fields owned by kubectl",
+        _ when d.Object.Adopts && d.Writes => "adopted: it existed without being a member of the target",
         Decision.TakeOver => "took over fields owned by kubectl",
         Decision.Recreate => "recreated: an immutable field changed",
         _ => null,
