@@ -86,6 +86,7 @@ internal sealed class SourceOptions
             Confinement = Tenancy.Confinement(parse, parse.GetValue(DefaultNamespace)!),
             ServiceAccount = Tenancy.ServiceAccountOf(parse),
             Adopt = !parse.GetValue(Tenancy.NoAdopt),
+            Verify = Tenancy.VerifyOf(parse),
         };
     }
 

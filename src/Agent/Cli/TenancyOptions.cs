@@ -27,8 +27,14 @@ internal sealed class TenancyOptions
         Description = "Refuse the revision when an object it holds exists without being managed by this target (instead of adopting it)",
     };
 
+    public Option<string?> VerifyGpgKeys { get; } = new("--verify-gpg-keys") { Description = "Refuse the commit unless it is signed by an OpenPGP key of this file (armored or binary keyring)" };
+
+    public Option<string?> VerifySshSigners { get; } = new("--verify-ssh-allowed-signers") { Description = "Refuse the commit unless it is SSH-signed by a key of this allowed-signers file (ssh-keygen -Y format)" };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(VerifyGpgKeys);
+        command.Options.Add(VerifySshSigners);
         command.Options.Add(NoAdopt);
         command.Options.Add(ServiceAccount);
         command.Options.Add(AllowedNamespaces);
@@ -60,6 +66,14 @@ internal sealed class TenancyOptions
         }
 
         return sa;
+    }
+
+    /// <exception cref="FormatException">Both kinds of keys named.</exception>
+    public Git.VerifyConfig? VerifyOf(ParseResult parse)
+    {
+        var (gpg, ssh) = (parse.GetValue(VerifyGpgKeys), parse.GetValue(VerifySshSigners));
+        return gpg is not null && ssh is not null ? throw new FormatException("--verify-gpg-keys and --verify-ssh-allowed-signers: name one of them")
+            : gpg is null && ssh is null ? null : new Git.VerifyConfig(gpg, ssh);
     }
 
     private ClusterScopePolicy? ClusterScoped(ParseResult parse)

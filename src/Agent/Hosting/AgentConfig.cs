@@ -41,6 +41,7 @@ namespace GitOps.Agent.Hosting;
 ///   allowedNamespaces: [django-*] # see TenancyConfig
 ///   allowClusterScoped: false     # true | false | [Namespace, ClusterRole.rbac.authorization.k8s.io]
 ///   serviceAccount: django-demo/deployer   # every request of the target's passes is made as it
+///   verify: {sshAllowedSignersFile: /etc/gitops/keys/allowed_signers}   # or {gpgKeysFile: /etc/gitops/keys/team.asc}
 ///   adopt: true                 # take objects that exist unmanaged (reported as adopted); false refuses them
 /// </code>
 /// Credentials are file paths only; a secret inline in the file is refused by design.
@@ -118,6 +119,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     /// <summary>Take objects that exist without being members (reported as adopted); false refuses them (default true).</summary>
     public bool Adopt { get; init; } = true;
 
+    /// <summary>The keys every synced commit must be signed by; null accepts unsigned commits.</summary>
+    public VerifyConfig? Verify { get; init; }
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
@@ -128,5 +132,6 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
             Confinement = Confinement,
             ServiceAccount = ServiceAccount,
             Adopt = Adopt,
+            Verify = Verify,
         };
 }

@@ -24,7 +24,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] FutureTopKeys = ["shards", "concurrency"];
 
     private static readonly string[] FutureTargetKeys =
-        ["kustomize", "helm", "dependsOn", "verify"];
+        ["kustomize", "helm", "dependsOn"];
 
     public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -121,6 +121,7 @@ internal static partial class AgentConfigLoader
             Confinement = TenancyConfig.Confinement(t, t.String("defaultNamespace") ?? defaults.DefaultNamespace),
             ServiceAccount = TenancyConfig.ServiceAccount(t),
             Adopt = t.Bool("adopt") ?? defaults.Adopt,
+            Verify = TenancyConfig.Verify(t),
         };
         t.Finish();
         return name is null || repository is null ? null : target;

@@ -40,6 +40,26 @@ internal static partial class TenancyConfig
         return text;
     }
 
+    /// <summary><c>verify: {gpgKeysFile: F}</c> or <c>verify: {sshAllowedSignersFile: F}</c>, exactly one.</summary>
+    public static GitOps.Agent.Git.VerifyConfig? Verify(ConfigNode t)
+    {
+        var v = t.Mapping("verify");
+        if (v is null)
+        {
+            return null;
+        }
+
+        var config = new GitOps.Agent.Git.VerifyConfig(v.String("gpgKeysFile"), v.String("sshAllowedSignersFile"));
+        v.Finish();
+        if ((config.GpgKeysFile is null) == (config.SshAllowedSignersFile is null))
+        {
+            t.Error("verify", "name exactly one of gpgKeysFile and sshAllowedSignersFile");
+            return null;
+        }
+
+        return config;
+    }
+
     private static ClusterScopePolicy? ClusterScoped(ConfigNode t) => t.Node("allowClusterScoped") switch
     {
         null => null,

@@ -42,4 +42,7 @@ internal sealed record SyncTarget(
     /// adopted; false refuses a revision naming such an object. Default true, as kubectl apply does.
     /// </summary>
     public bool Adopt { get; init; } = true;
+
+    /// <summary>The keys a commit must be signed by before it is rendered; null accepts unsigned commits.</summary>
+    public Git.VerifyConfig? Verify { get; init; }
 }

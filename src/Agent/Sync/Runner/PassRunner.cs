@@ -71,6 +71,13 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         }
 
         var context = new PassContext(request.Target, request.Source, source.CommitSha);
+        if (await UntrustedAsync(request.Target, source, ct) is { } untrusted)
+        {
+            var refused = SyncResult.Failure(source.CommitSha, request.Target.Name, untrusted);
+            await FinishAsync(context, refused, infrastructure: false, ct);
+            return new PassOutcome(refused, source, gitError);
+        }
+
         var result = await RunEngineAsync(request, source, context, ct);
         return new PassOutcome(result, source, gitError);
     }
@@ -110,6 +117,24 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
             using var bounded = new CancellationTokenSource(FinalReportTimeout);
             await FinishAsync(context, cancelled, infrastructure: false, bounded.Token);
             throw;
+        }
+    }
+
+    /// <summary>Why the commit may not be synced (its signature), checked on the commit resolved here, before rendering; null when it may.</summary>
+    private static async Task<string?> UntrustedAsync(SyncTarget target, SourceRevision source, CancellationToken ct)
+    {
+        if (target.Verify is not { } verify)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await CommitVerifier.ProblemAsync(source, verify, ct);
+        }
+        catch (Exception ex) when (ex is IOException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
+        {
+            return $"cannot verify the signature of {Revisions.Short(source.CommitSha)}: {ex.Message}";
         }
     }
 
