@@ -5,9 +5,10 @@
 #
 # git        the CLI that tests use to build fixture repositories, and git-http-backend (CGI)
 # lighttpd   a real HTTP server with basic auth in front of git-http-backend on loopback
+# gnupg, openssh-client   gpg and ssh-keygen: signed commits, and the agent's signature checks
 set -euo pipefail
 
-readonly PACKAGES=(git lighttpd)
+readonly PACKAGES=(git lighttpd gnupg openssh-client)
 
 log() { printf 'test-deps: %s\n' "$*" >&2; }
 
