@@ -6,11 +6,12 @@
 # git        the CLI that tests use to build fixture repositories, and git-http-backend (CGI)
 # lighttpd   a real HTTP server with basic auth in front of git-http-backend on loopback
 # chromium   headless browser the web-view tests drive through Playwright (its own download is unreachable)
+# gnupg, openssh-client   gpg and ssh-keygen: signed commits, and the agent's signature checks
 # and, from npm into $GITOPS_TEST_NPM_DIR (default /var/cache/gitops-test-npm), GitHub's published
 # descriptions the forge tests check requests and payloads against (tests/TestSupport/Forge).
 set -euo pipefail
 
-readonly PACKAGES=(git lighttpd chromium)
+readonly PACKAGES=(git lighttpd chromium gnupg openssh-client)
 
 log() { printf 'test-deps: %s\n' "$*" >&2; }
 

@@ -48,7 +48,9 @@ internal sealed class SyncHarness : IAsyncDisposable
         var git = new GitSource(cacheDir);
         var source = await git.GetRevisionAsync(new GitSourceSpec(Repo.Root, "main", "."), revision, CancellationToken.None);
         var files = source.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList();
-        var engine = new SyncEngine(Api, Options, TimeProvider.System, Live);
+        var engine = Target.ServiceAccount is { } sa
+            ? new SyncEngine(Api.Impersonating(sa), Options, TimeProvider.System, Live, own: (Api, new GitOps.Agent.Kube.Live.LiveState(Api, 8)))
+            : new SyncEngine(Api, Options, TimeProvider.System, Live);
         return await engine.RunAsync(new SyncRequest(Target, source.CommitSha, files) { DryRun = dryRun, Timeout = timeout }, CancellationToken.None);
     }
 

@@ -45,12 +45,16 @@ internal sealed class SourceOptions
 
     public Option<string?> IgnoreDifferencesFile { get; } = new("--ignore-differences") { Description = "YAML list of fields neither compared nor put back ({group, kind, name, namespace, jsonPointers}, as Argo CD's ignoreDifferences)" };
 
+    public TenancyOptions Tenancy { get; } = new();
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile })
         {
             command.Options.Add(option);
         }
+
+        Tenancy.AddTo(command);
     }
 
     public GitSourceSpec Spec(ParseResult parse)
@@ -63,7 +67,7 @@ internal sealed class SourceOptions
         };
     }
 
-    /// <exception cref="FormatException">The --ignore-differences file is unreadable or invalid (the message names it).</exception>
+    /// <exception cref="FormatException">The --ignore-differences file is unreadable or invalid, or a tenancy flag is wrong (the message names it).</exception>
     public SyncTarget SyncTargetOf(ParseResult parse)
     {
         var path = parse.GetValue(Path)!.Trim('/');
@@ -79,6 +83,10 @@ internal sealed class SourceOptions
         {
             Source = source,
             Ignore = parse.GetValue(IgnoreDifferencesFile) is { } file ? IgnoreDifferences.Load(file) : [],
+            Confinement = Tenancy.Confinement(parse, parse.GetValue(DefaultNamespace)!),
+            ServiceAccount = Tenancy.ServiceAccountOf(parse),
+            Adopt = !parse.GetValue(Tenancy.NoAdopt),
+            Verify = Tenancy.VerifyOf(parse),
         };
     }
 

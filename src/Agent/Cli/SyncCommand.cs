@@ -65,7 +65,7 @@ internal static class SyncCommand
 
         using (api)
         {
-            var outcome = await Runner(parse, o, api, reportAs).RunAsync(request, ct);
+            var outcome = await Runner(parse, o, api, reportAs, request.Target.ServiceAccount).RunAsync(request, ct);
             if (outcome.Source is null)
             {
                 return CliOutput.Error(outcome.Result.Message, 2); // a source error: no such branch, path, a symlink, a budget
@@ -83,10 +83,14 @@ internal static class SyncCommand
     }
 
     /// <summary>The same runner as the agent's, with the note and Events as its sinks (none for a dry run).</summary>
-    private static PassRunner Runner(ParseResult parse, SourceOptions o, KubeApi api, string? reportAs)
+    /// <param name="serviceAccount">Impersonated for the pass (not for its inventory, nor the Events); null: the caller's own account.</param>
+    private static PassRunner Runner(ParseResult parse, SourceOptions o, KubeApi api, string? reportAs, string? serviceAccount)
     {
         var repos = CacheLayout.Repositories(parse.GetValue(o.CacheDir)!);
-        var engine = new SyncEngine(api, new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64) }, TimeProvider.System);
+        var options = new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64) };
+        var engine = serviceAccount is null
+            ? new SyncEngine(api, options, TimeProvider.System)
+            : new SyncEngine(api.Impersonating(serviceAccount), options, TimeProvider.System, own: (api, new Kube.Live.LiveState(api, options.Parallelism)));
         IPassReporter[] reporters = reportAs is null ? [] :
         [
             new NoteReporter(new GitNotesStatus(repos), reportAs, TimeProvider.System, WriteFence.None),

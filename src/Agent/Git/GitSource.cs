@@ -49,7 +49,10 @@ public sealed partial class GitSource : IGitSource
                     }
 
                     LogRevision(logger, remote.Location.Url, wanted, resolved.Commit.Sha, files.Count, remote.Fetches);
-                    return new SourceRevision(resolved.Commit.Sha, resolved.Reference, files, resolved.Commit.Message);
+                    return new SourceRevision(resolved.Commit.Sha, resolved.Reference, files, resolved.Commit.Message)
+                    {
+                        Signature = SignatureOf(repository, resolved.Commit),
+                    };
                 }
                 finally
                 {
@@ -57,6 +60,19 @@ public sealed partial class GitSource : IGitSource
                 }
             },
             ct);
+    }
+
+    private static CommitSignature? SignatureOf(LibGit2Sharp.Repository repository, LibGit2Sharp.Commit commit)
+    {
+        try
+        {
+            var info = LibGit2Sharp.Commit.ExtractSignature(repository, commit.Id);
+            return new CommitSignature(info.Signature, info.SignedData);
+        }
+        catch (LibGit2Sharp.NotFoundException)
+        {
+            return null; // unsigned
+        }
     }
 
     public Task<string?> HeadAsync(GitSourceSpec spec, CancellationToken ct)

@@ -39,6 +39,11 @@ namespace GitOps.Agent.Hosting;
 ///     repository: owner/name    # GitLab: the project path or its numeric id
 ///     tokenFile: /etc/gitops/forge/token
 ///     context: gitops/prod/django   # the default
+///   allowedNamespaces: [django-*] # see TenancyConfig
+///   allowClusterScoped: false     # true | false | [Namespace, ClusterRole.rbac.authorization.k8s.io]
+///   serviceAccount: django-demo/deployer   # every request of the target's passes is made as it
+///   verify: {sshAllowedSignersFile: /etc/gitops/keys/allowed_signers}   # or {gpgKeysFile: /etc/gitops/keys/team.asc}
+///   adopt: true                 # take objects that exist unmanaged (reported as adopted); false refuses them
 /// </code>
 /// Credentials are file paths only; a secret inline in the file is refused by design.
 /// The defaults below are the only place they are written: the loader starts from them.
@@ -118,6 +123,18 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     /// <summary>Targets whose current revision must be Synced and Healthy before this one applies a new revision.</summary>
     public IReadOnlyList<string> DependsOn { get; init; } = [];
 
+    /// <summary>Where the target may write (see TenancyConfig); by default anywhere.</summary>
+    public GitOps.Diff.Confinement.TargetConfinement Confinement { get; init; } = GitOps.Diff.Confinement.TargetConfinement.None;
+
+    /// <summary><c>NAMESPACE/NAME</c>: the ServiceAccount the target's passes impersonate; null uses the agent's own account.</summary>
+    public string? ServiceAccount { get; init; }
+
+    /// <summary>Take objects that exist without being members (reported as adopted); false refuses them (default true).</summary>
+    public bool Adopt { get; init; } = true;
+
+    /// <summary>The keys every synced commit must be signed by; null accepts unsigned commits.</summary>
+    public VerifyConfig? Verify { get; init; }
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
@@ -125,5 +142,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
         {
             Source = TargetSource.Of(Repository, Path.Trim('/')),
             Ignore = IgnoreDifferences,
+            Confinement = Confinement,
+            ServiceAccount = ServiceAccount,
+            Adopt = Adopt,
+            Verify = Verify,
         };
 }

@@ -24,7 +24,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] FutureTopKeys = ["shards"];
 
     private static readonly string[] FutureTargetKeys =
-        ["kustomize", "helm", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
+        ["kustomize", "helm"];
 
     public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -123,6 +123,10 @@ internal static partial class AgentConfigLoader
             IgnoreDifferences = t.Node("ignoreDifferences") is { } rules ? IgnoreDifferences.Read(rules, t.At("ignoreDifferences"), errors) : defaults.IgnoreDifferences,
             CommitStatus = ForgeConfig.CommitStatus(t),
             DependsOn = t.Strings("dependsOn") ?? defaults.DependsOn,
+            Confinement = TenancyConfig.Confinement(t, t.String("defaultNamespace") ?? defaults.DefaultNamespace),
+            ServiceAccount = TenancyConfig.ServiceAccount(t),
+            Adopt = t.Bool("adopt") ?? defaults.Adopt,
+            Verify = TenancyConfig.Verify(t),
         };
         t.Finish();
         return name is null || repository is null ? null : target;

@@ -37,7 +37,7 @@ internal static class AgentHost
         s.AddSingleton<AgentReadiness>();
         s.AddSingleton(sp => new LeaseFence(LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>()));
-        s.AddSingleton(sp => new SyncEngine(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions { HealthRules = config.HealthRules }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WatchCache>()));
+        s.AddSingleton(sp => new SyncEngines(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<WatchCache>(), config.Targets, new SyncEngineOptions { HealthRules = config.HealthRules }, sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
         // Notes of all targets of a repository share one commit and one push per flush (NoteBatcher).
         s.AddSingleton<ICommitStatusStore>(sp => new NoteBatcher(
@@ -57,7 +57,7 @@ internal static class AgentHost
         s.AddSingleton<ReporterFailures>();
         s.AddSingleton<IPassExecutor>(sp => new PassRunner(
             sp.GetRequiredService<IGitSource>(),
-            sp.GetRequiredService<SyncEngine>(),
+            sp.GetRequiredService<SyncEngines>().For,
             [
                 sp.GetRequiredService<NoteReporter>(),
                 sp.GetRequiredService<ViewReporter>(), // after the notes: it re-reads them for the pages
@@ -105,7 +105,7 @@ internal static class AgentHost
                 w.Announce(at); // one follower's ls-remote found the branch moved: the others need not ask again
             }
         };
-        var engine = sp.GetRequiredService<SyncEngine>();
+        var engines = sp.GetRequiredService<SyncEngines>();
         var notes = sp.GetRequiredService<NoteReporter>();
         var statuses = sp.GetRequiredService<CommitStatusReporter>();
         var api = sp.GetRequiredService<KubeApi>();
@@ -115,7 +115,7 @@ internal static class AgentHost
         var failures = sp.GetRequiredService<ReporterFailures>();
         return new AgentTerm(workers, sp.GetRequiredService<LeaseFence>(), () =>
         {
-            engine.ForgetInventories();
+            engines.ForgetInventories();
             notes.Forget();
             statuses.Forget();
         }, failures.WorkerFailed);

@@ -14,6 +14,16 @@ internal sealed class KubeApiException(HttpStatusCode status, string reason, str
     /// <summary>The Status reason: NotFound, Conflict, Invalid, Forbidden, AlreadyExists, …</summary>
     public string Reason { get; } = reason;
 
+    /// <summary>The request's path without its query, when known: which collection or object was refused.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>This refusal with the path (its query dropped) of the request it answered.</summary>
+    public KubeApiException At(string path) =>
+        new(Status, Reason, Message) { Path = path.Split('?')[0] };
+
+    /// <summary>RBAC (or an impersonated account's lack of rights) refused the request.</summary>
+    public bool IsForbidden => Status == HttpStatusCode.Forbidden;
+
     public bool IsNotFound => Status == HttpStatusCode.NotFound;
 
     public bool IsConflict => Status == HttpStatusCode.Conflict;

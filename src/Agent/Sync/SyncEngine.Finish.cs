@@ -15,7 +15,8 @@ internal sealed partial class SyncEngine
         var hookKeys = release.Hooks.Select(h => h.Key).ToHashSet();
         // Only members this pass observed are judged; one another writer recorded since is carried as it is.
         var judged = observed.Members.Where(k => !desired.Contains(k) && !hookKeys.Contains(k));
-        var decisions = PrunePlanner.Plan(judged, desired, k => observed.Live.GetValueOrDefault(k), applied.Inventory.Id, new PruneOptions(target.Prune, target.AllowEmpty, target.PruneProtectedKinds));
+        var decisions = target.Confinement.Confine(
+            PrunePlanner.Plan(judged, desired, k => observed.Live.GetValueOrDefault(k), applied.Inventory.Id, new PruneOptions(target.Prune, target.AllowEmpty, target.PruneProtectedKinds)));
         var pruned = await pruner.PruneAsync(decisions, observed, applied.Inventory, request.DryRun, report.Redactor, ct);
         var emptyGuard = desired.Count == 0 && decisions.Any(d => d.Verdict == PruneVerdict.Skip) && !target.AllowEmpty;
         if (!request.DryRun)

@@ -27,11 +27,16 @@ internal sealed partial class SyncEngine
     private readonly TimeProvider clock;
 
     /// <param name="live">Where live objects come from; by default a LIST per collection and pass.</param>
-    public SyncEngine(IClusterClient api, SyncEngineOptions options, TimeProvider clock, ILiveSource? live = null)
+    /// <param name="own">
+    /// The client (and live source) the inventory is kept with, when <paramref name="api"/> is an
+    /// impersonated one: the ApplySet parent lives in the agent's namespace, where a tenant's account
+    /// has no business writing (it could edit another tenant's inventory). By default <paramref name="api"/>.
+    /// </param>
+    public SyncEngine(IClusterClient api, SyncEngineOptions options, TimeProvider clock, ILiveSource? live = null, (IClusterClient Api, ILiveSource Live)? own = null)
     {
         discovery = new DiscoveryCache(api);
         live ??= new LiveState(api, options.Parallelism);
-        inventories = new InventoryStore(api, live, options.Inventory, clock);
+        inventories = own is { } o ? new InventoryStore(o.Api, o.Live, options.Inventory, clock) : new InventoryStore(api, live, options.Inventory, clock);
         preparer = new Preparer(discovery);
         observer = new Observer(discovery, live, api);
         planner = new Planner(api, options.Parallelism);
@@ -75,6 +80,11 @@ internal sealed partial class SyncEngine
             }
 
             report = report with { Redactor = prepared.Redactor };
+            if (request.Target.Confinement.Check(prepared.Objects.Select(o => o.Key)) is { Count: > 0 } outside)
+            {
+                return report.Outside(prepared.Objects.Select(o => o.Key).ToList(), outside);
+            }
+
             return await RunPreparedAsync(request, report, prepared, inventory, ct);
         }
         catch (KubeApiException ex)

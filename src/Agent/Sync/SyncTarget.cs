@@ -27,4 +27,22 @@ internal sealed record SyncTarget(
     /// repositories can never prune each other's objects by sharing a name.
     /// </summary>
     public string? Source { get; init; }
+
+    /// <summary>Where the target may write (allowedNamespaces, allowClusterScoped); by default anywhere.</summary>
+    public Diff.Confinement.TargetConfinement Confinement { get; init; } = Diff.Confinement.TargetConfinement.None;
+
+    /// <summary>
+    /// <c>NAMESPACE/NAME</c> of the ServiceAccount whose rights the target's passes use (impersonation);
+    /// null uses the agent's own. The inventory is kept by the agent's own account either way.
+    /// </summary>
+    public string? ServiceAccount { get; init; }
+
+    /// <summary>
+    /// Take objects that exist without being members (made by kubectl, by hand) and report them as
+    /// adopted; false refuses a revision naming such an object. Default true, as kubectl apply does.
+    /// </summary>
+    public bool Adopt { get; init; } = true;
+
+    /// <summary>The keys a commit must be signed by before it is rendered; null accepts unsigned commits.</summary>
+    public Git.VerifyConfig? Verify { get; init; }
 }

@@ -12,11 +12,14 @@ public enum SyncAction
 
     /// <summary>Planned, but the pass stopped before it was written (an earlier stage failed).</summary>
     NotApplied,
+
+    /// <summary>It existed without being a member of the target, and the target took it (allowed by <c>adopt</c>).</summary>
+    Adopted,
 }
 
 public static class SyncActionText
 {
-    /// <summary>The spelling of the JSON contract: created, configured, unchanged, pruned, prune-skipped, failed, not-applied.</summary>
+    /// <summary>The spelling of the JSON contract: created, configured, unchanged, pruned, prune-skipped, failed, not-applied, adopted.</summary>
     public static string ToContract(this SyncAction action) => action switch
     {
         SyncAction.PruneSkipped => "prune-skipped",

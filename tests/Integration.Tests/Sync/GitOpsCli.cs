@@ -117,7 +117,7 @@ internal sealed class GitOpsCli : IAsyncDisposable
         Directory.Delete(folder, recursive: true);
     }
 
-    private static string Dll => Path.Combine(AppContext.BaseDirectory, "gitops.dll");
+    internal static string Dll => Path.Combine(AppContext.BaseDirectory, "gitops.dll");
 
     /// <summary>A kubeconfig for an API server on <paramref name="port"/> of loopback.</summary>
     public string DeadKubeconfig(int port)

@@ -81,7 +81,8 @@ public sealed class SyncEngineTests(ClusterFixture cluster) : IClassFixture<Clus
         var result = await h.SyncAsync();
 
         var legacy = Assert.Single(result.Objects);
-        Assert.Equal(SyncAction.Configured, legacy.Action);
+        Assert.Equal(SyncAction.Adopted, legacy.Action); // not a member before: adopted, and kubectl's fields taken over
+        Assert.EndsWith("took over fields owned by kubectl", legacy.Message, StringComparison.Ordinal);
         var live = (await h.ConfigMapAsync("legacy"))!;
         Assert.False(live["data"]!.AsObject().ContainsKey("old"));
         Assert.DoesNotContain("kubectl", live["metadata"]!["managedFields"]!.ToJsonString(), StringComparison.Ordinal);

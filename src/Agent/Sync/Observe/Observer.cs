@@ -12,6 +12,9 @@ namespace GitOps.Agent.Sync;
 internal sealed record ObservedObject(PreparedObject Prepared, JsonObject? Live, bool Deferred)
 {
     public ResourceKey Key => Prepared.Key;
+
+    /// <summary>It exists, is no member of the target and carries no membership label: applying it adopts it.</summary>
+    public bool Adopts { get; init; }
 }
 
 /// <summary>
@@ -44,6 +47,30 @@ internal sealed class Observer(IDiscovery discovery, ILiveSource live, IClusterC
         }
     }
 
+    /// <summary>
+    /// A collection the target's account may not read (an impersonated target's RBAC) refuses the
+    /// pass, naming the objects of the revision, or members, that live there.
+    /// </summary>
+    private async Task<Dictionary<ResourceKey, JsonObject>> LoadAsync(
+        IEnumerable<LiveState.Collection> collections, IReadOnlyList<PreparedObject> prepared, Dictionary<ResourceKey, ApiResource> candidates, string applySetId, CancellationToken ct)
+    {
+        try
+        {
+            return await live.LoadAsync(collections, applySetId, ct);
+        }
+        catch (KubeApiException ex) when (ex.IsForbidden && ex.Path is { } path)
+        {
+            var there = prepared.Where(p => p.Resource?.Path(p.Key.Namespace) == path).Select(p => p.Key)
+                .Concat(candidates.Where(c => c.Value.Path(c.Key.Namespace) == path).Select(c => c.Key))
+                .Select(k => k.ToString()).ToList();
+            var what = there.Count == 0 ? path : string.Join(", ", there.Take(5)) + (there.Count > 5 ? $" and {there.Count - 5} more" : string.Empty);
+            throw new KubeApiException(ex.Status, ex.Reason, $"{what}: forbidden to read: {ex.Message}") { Path = path };
+        }
+    }
+
+    private static string? PartOf(JsonObject live) =>
+        (string?)live["metadata"]?["labels"]?[Diff.Identity.ManifestValidator.PartOfLabel] is { Length: > 0 } id ? id : null;
+
     public async Task<Observation> ObserveAsync(IReadOnlyList<PreparedObject> prepared, ApplySetInventory inventory, CancellationToken ct)
     {
         var desiredKeys = prepared.Select(p => p.Key).ToHashSet();
@@ -59,13 +86,16 @@ internal sealed class Observer(IDiscovery discovery, ILiveSource live, IClusterC
         var collections = prepared.Where(p => p.Resource is not null)
             .Select(p => new LiveState.Collection(p.Resource!, p.Key.Namespace, inventory.Members.ContainsKey(p.Key)))
             .Concat(candidates.Select(c => new LiveState.Collection(c.Value, c.Key.Namespace, MembersOnly: true)));
-        var state = await live.LoadAsync(collections, inventory.Id, ct);
+        var state = await LoadAsync(collections, prepared, candidates, inventory.Id, ct);
         await ReadMissingMembersAsync(prepared, inventory, state, ct);
         var newNamespaces = prepared
             .Where(p => p.Key.Kind == "Namespace" && p.Key.Group.Length == 0 && !state.ContainsKey(p.Key))
             .Select(p => p.Key.Name).ToHashSet(StringComparer.Ordinal);
         var objects = prepared
-            .Select(p => new ObservedObject(p, state.GetValueOrDefault(p.Key), p.Resource is null || (p.Key.Namespace is { } ns && newNamespaces.Contains(ns))))
+            .Select(p => new ObservedObject(p, state.GetValueOrDefault(p.Key), p.Resource is null || (p.Key.Namespace is { } ns && newNamespaces.Contains(ns)))
+            {
+                Adopts = state.GetValueOrDefault(p.Key) is { } live && !inventory.Members.ContainsKey(p.Key) && PartOf(live) is null,
+            })
             .ToList();
         return new Observation(objects, inventory.Members.Keys.ToHashSet(), candidates, state);
     }

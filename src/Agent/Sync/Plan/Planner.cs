@@ -35,6 +35,11 @@ internal sealed class Planner(IClusterClient api, int parallelism)
             return new Decision.Reject(o, $"{o.Key}: belongs to another ApplySet ({other}); remove it from one of the two targets");
         }
 
+        if (o.Adopts && !target.Adopt)
+        {
+            return new Decision.Reject(o, $"{o.Key}: exists and is not managed by this target; the target does not adopt (adopt: false): delete it, or allow adoption");
+        }
+
         o = KeepIgnoredLiveValues(o, target);
         var takeOver = Ownership.NeedsTakeOver(o.Live);
         if (!takeOver && Unmoved(o, inventory) is { } owned)

@@ -28,6 +28,16 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
         return errors.Count == 0 ? null : Failure($"{errors.Count} object(s) {what}: {Errors(errors)}", Objects(decisions, new Dictionary<ResourceKey, ApplyOutcome>(), null, what));
     }
 
+    /// <summary>The revision writes outside the target's confinement: refused as a whole, every object outside named.</summary>
+    public SyncResult Outside(IReadOnlyList<ResourceKey> keys, IReadOnlyList<Diff.Confinement.ConfinementViolation> violations)
+    {
+        var why = violations.ToDictionary(v => v.Key, v => v.Reason);
+        var objects = keys.Select(k => why.TryGetValue(k, out var reason)
+            ? new ObjectResult(k, SyncAction.Failed, HealthStatus.Unknown, $"{k}: outside the target's confinement: {reason}")
+            : new ObjectResult(k, SyncAction.NotApplied, HealthStatus.Unknown, "not applied: the revision writes outside the target's confinement")).ToList();
+        return Failure($"{violations.Count} object(s) outside the target's confinement; nothing was applied: {Errors(violations.Select(v => v.ToString()).ToList())}", objects);
+    }
+
     /// <summary>A write failed in a stage: what was written is reported as such, the rest as not applied.</summary>
     public SyncResult ApplyFailed(IReadOnlyList<Decision> decisions, IReadOnlyDictionary<ResourceKey, ApplyOutcome> outcomes)
     {
@@ -103,6 +113,7 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
     /// <summary>What the decision sets out to do, in the contract's words.</summary>
     private static SyncAction Planned(Decision d) => d switch
     {
+        _ when d.Object.Adopts && d.Writes => SyncAction.Adopted,
         Decision.Apply a => a.Drift.Action,
         Decision.TakeOver or Decision.Recreate => SyncAction.Configured,
         Decision.Defer => d.Object.Live is null ? SyncAction.Created : SyncAction.Configured,
@@ -111,6 +122,8 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
 
     private static string? Note(Decision d) => d switch
     {
+        Decision.TakeOver when d.Object.Adopts => "adopted: it existed without being a member of the target; took over fields owned by kubectl",
+        _ when d.Object.Adopts && d.Writes => "adopted: it existed without being a member of the target",
         Decision.TakeOver => "took over fields owned by kubectl",
         Decision.Recreate => "recreated: an immutable field changed",
         _ => null,

@@ -40,9 +40,15 @@ internal interface IPassExecutor
 /// cluster, and after it always a final entry — Synced, Failed with the reason, or Failed
 /// "cancelled" — unless this replica lost its Lease, in which case it writes nothing at all.
 /// </summary>
-internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
+/// <param name="engines">The engine of a target: its own for a target that impersonates a ServiceAccount.</param>
+internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> engines, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
     : IPassExecutor
 {
+    public PassRunner(IGitSource git, SyncEngine engine, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
+        : this(git, _ => engine, reporters, reporterFailed)
+    {
+    }
+
     private static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(10);
 
     public async Task<PassOutcome> RunAsync(PassRequest request, CancellationToken ct)
@@ -65,6 +71,13 @@ internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyLis
         }
 
         var context = new PassContext(request.Target, request.Source, source.CommitSha);
+        if (await UntrustedAsync(request.Target, source, ct) is { } untrusted)
+        {
+            var refused = SyncResult.Failure(source.CommitSha, request.Target.Name, untrusted);
+            await FinishAsync(context, refused, infrastructure: false, ct);
+            return new PassOutcome(refused, source, gitError);
+        }
+
         var result = await RunEngineAsync(request, source, context, ct);
         return new PassOutcome(result, source, gitError);
     }
@@ -85,7 +98,7 @@ internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyLis
         };
         try
         {
-            var result = await engine.RunAsync(sync, ct);
+            var result = await engines(request.Target).RunAsync(sync, ct);
             await FinishAsync(context, result, infrastructure: false, ct);
             return result;
         }
@@ -104,6 +117,24 @@ internal sealed class PassRunner(IGitSource git, SyncEngine engine, IReadOnlyLis
             using var bounded = new CancellationTokenSource(FinalReportTimeout);
             await FinishAsync(context, cancelled, infrastructure: false, bounded.Token);
             throw;
+        }
+    }
+
+    /// <summary>Why the commit may not be synced (its signature), checked on the commit resolved here, before rendering; null when it may.</summary>
+    private static async Task<string?> UntrustedAsync(SyncTarget target, SourceRevision source, CancellationToken ct)
+    {
+        if (target.Verify is not { } verify)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await CommitVerifier.ProblemAsync(source, verify, ct);
+        }
+        catch (Exception ex) when (ex is IOException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
+        {
+            return $"cannot verify the signature of {Revisions.Short(source.CommitSha)}: {ex.Message}";
         }
     }
 

@@ -13,7 +13,7 @@ internal static class StatusDescription
 
     /// <summary>The order of the note's human line, so both read alike.</summary>
     private static readonly SyncAction[] Order =
-        [SyncAction.Created, SyncAction.Configured, SyncAction.Unchanged, SyncAction.Pruned, SyncAction.PruneSkipped, SyncAction.Failed, SyncAction.NotApplied];
+        [SyncAction.Created, SyncAction.Configured, SyncAction.Unchanged, SyncAction.Pruned, SyncAction.PruneSkipped, SyncAction.Failed, SyncAction.NotApplied, SyncAction.Adopted];
 
     public static string Of(SyncResult result)
     {

@@ -1,0 +1,40 @@
+using GitOps.Agent.Kube;
+using GitOps.Agent.Kube.Live;
+using GitOps.Agent.Sync;
+
+namespace GitOps.Agent.Hosting;
+
+/// <summary>
+/// The engines of the agent's targets: one shared engine for the targets that use the agent's own
+/// account (reading through the shared watch cache), and one per target that impersonates a
+/// ServiceAccount. An impersonated target reads live state with a LIST per pass as its account:
+/// the shared cache holds what the agent's account can see, and answering a tenant from it would
+/// let the tenant judge (and prune) by objects RBAC hides from it. Its inventory is kept by the
+/// agent's own account, in the agent's namespace.
+/// </summary>
+internal sealed class SyncEngines
+{
+    private readonly SyncEngine shared;
+    private readonly Dictionary<string, SyncEngine> impersonated;
+
+    public SyncEngines(KubeApi api, WatchCache cache, IEnumerable<TargetConfig> targets, SyncEngineOptions options, TimeProvider clock)
+    {
+        shared = new SyncEngine(api, options, clock, cache);
+        impersonated = targets.Where(t => t.ServiceAccount is not null).ToDictionary(
+            t => t.Name,
+            t => new SyncEngine(api.Impersonating(t.ServiceAccount!), options, clock, live: null, own: (api, cache)),
+            StringComparer.Ordinal);
+    }
+
+    public SyncEngine For(SyncTarget target) => impersonated.GetValueOrDefault(target.Name) ?? shared;
+
+    /// <inheritdoc cref="SyncEngine.ForgetInventories"/>
+    public void ForgetInventories()
+    {
+        shared.ForgetInventories();
+        foreach (var engine in impersonated.Values)
+        {
+            engine.ForgetInventories();
+        }
+    }
+}
