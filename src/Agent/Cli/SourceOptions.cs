@@ -45,9 +45,13 @@ internal sealed class SourceOptions
 
     public Option<string?> IgnoreDifferencesFile { get; } = new("--ignore-differences") { Description = "YAML list of fields neither compared nor put back ({group, kind, name, namespace, jsonPointers}, as Argo CD's ignoreDifferences)" };
 
+    public Option<string?> HelmRelease { get; } = CliOptions.HelmRelease();
+
+    public Option<string[]> HelmValues { get; } = CliOptions.HelmValues();
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile })
+        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HelmRelease, HelmValues })
         {
             command.Options.Add(option);
         }
@@ -79,6 +83,7 @@ internal sealed class SourceOptions
         {
             Source = source,
             Ignore = parse.GetValue(IgnoreDifferencesFile) is { } file ? IgnoreDifferences.Load(file) : [],
+            Render = CliOptions.RenderSettings(parse, HelmRelease, HelmValues),
         };
     }
 

@@ -5,4 +5,8 @@ namespace GitOps.Agent.Git;
 /// <param name="Reference">The full reference that was resolved (<c>refs/heads/main</c>, <c>refs/tags/v1</c>), or the SHA when a commit was asked for.</param>
 /// <param name="Files">The manifest files under the spec's path, sorted by path (ordinal).</param>
 /// <param name="Message">The commit message.</param>
-public sealed record SourceRevision(string CommitSha, string Reference, IReadOnlyList<SourceFile> Files, string Message);
+public sealed record SourceRevision(string CommitSha, string Reference, IReadOnlyList<SourceFile> Files, string Message)
+{
+    /// <summary>How the folder becomes manifests (null: plain, from a source that cannot tell); for Kustomize and Helm, <see cref="Files"/> is empty and a tool renders the folder.</summary>
+    public RenderSource? Render { get; init; }
+}

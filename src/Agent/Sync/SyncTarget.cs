@@ -27,4 +27,7 @@ internal sealed record SyncTarget(
     /// repositories can never prune each other's objects by sharing a name.
     /// </summary>
     public string? Source { get; init; }
+
+    /// <summary>Kustomize or Helm stated explicitly (otherwise detected from the folder), and Helm's parameters.</summary>
+    public GitOps.Agent.Render.RenderSettings Render { get; init; } = GitOps.Agent.Render.RenderSettings.Detect;
 }
