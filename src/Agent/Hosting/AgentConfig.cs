@@ -105,6 +105,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     /// <summary>Where this target's commits get forge statuses; null posts none.</summary>
     public GitOps.Agent.Sync.Forge.CommitStatusConfig? CommitStatus { get; init; }
 
+    /// <summary>Kustomize or Helm stated (<c>kustomize: {}</c>, <c>helm: {…}</c>), or detected from the folder.</summary>
+    public GitOps.Agent.Render.RenderSettings Render { get; init; } = GitOps.Agent.Render.RenderSettings.Detect;
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
@@ -112,5 +115,6 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
         {
             Source = TargetSource.Of(Repository, Path.Trim('/')),
             Ignore = IgnoreDifferences,
+            Render = Render,
         };
 }

@@ -24,7 +24,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] FutureTopKeys = ["shards", "concurrency"];
 
     private static readonly string[] FutureTargetKeys =
-        ["kustomize", "helm", "dependsOn", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
+        ["dependsOn", "allowedNamespaces", "allowClusterScoped", "serviceAccount", "adopt", "verify"];
 
     public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -118,6 +118,7 @@ internal static partial class AgentConfigLoader
             Credentials = Credentials(t) ?? defaults.Credentials,
             IgnoreDifferences = t.Node("ignoreDifferences") is { } rules ? IgnoreDifferences.Read(rules, t.At("ignoreDifferences"), errors) : defaults.IgnoreDifferences,
             CommitStatus = ForgeConfig.CommitStatus(t),
+            Render = RenderConfig.Read(t),
         };
         t.Finish();
         return name is null || repository is null ? null : target;
