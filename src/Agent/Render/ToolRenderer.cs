@@ -61,7 +61,8 @@ internal sealed class ToolRenderer : IRenderer
             var result = await ToolProcess.RunAsync(tool.Path, args, repo, home, options, what, ct);
             if (result.ExitCode != 0)
             {
-                throw new RenderException($"{what} failed: {Rewrite(result.Stderr, repo, temp)}");
+                var redactor = StderrSecrets.For(repo, job.Path, job.Helm.ValuesFiles.Select(f => Path.Combine(repo, TreeExporter.Lexical(job.Path, f) ?? job.Path)));
+                throw new RenderException($"{what} failed: {redactor.Redact(Rewrite(result.Stderr, repo, temp))}");
             }
 
             var files = job.Kind == SourceKind.Helm ? RenderedOutput.Helm(job.Path, result.Stdout) : RenderedOutput.Kustomize(job.Path, result.Stdout);

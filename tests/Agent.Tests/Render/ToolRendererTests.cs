@@ -77,6 +77,30 @@ public sealed class ToolRendererTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_TemplateErrorQuotingASecretValue_IsRedacted()
+    {
+        Chart("chart", "x: {{ fail (printf \"cannot use %s\" .Values.db.password) }}");
+        Write("chart/values.yaml", "db:\n  password: hunter2-sup3r\n");
+
+        var ex = await Assert.ThrowsAsync<RenderException>(() => Render(SourceKind.Helm, "chart"));
+
+        Assert.Contains("cannot use", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-sup3r", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_KustomizeErrorQuotingAGeneratorLiteral_IsRedacted()
+    {
+        Write("app/kustomization.yaml", "secretGenerator:\n  - name: s\n    literals: [tok-4d8f9a77]\n"); // the key is missing, and kustomize quotes the literal
+
+        var ex = await Assert.ThrowsAsync<RenderException>(() => Render(SourceKind.Kustomize, "app"));
+
+        Assert.Contains("invalid literal source", ex.Message, StringComparison.Ordinal);
+
+        Assert.DoesNotContain("tok-4d8f9a77", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Render_InlineValuesAndRelease_ReachTheTemplates()
     {
         Chart("chart", "x: {{ .Values.x | quote }}\n  ns: {{ .Release.Namespace }}");
