@@ -4,7 +4,8 @@
 #   BENCH_SIZES="1000" BENCH_SHAPES=cm BENCH_ROUNDS=5 BENCH_REST_SECONDS=60 eng/bench.sh
 # Shapes: "cm" (ConfigMaps in one namespace) and "mixed" (Deployments, Services, ConfigMaps in
 # five namespaces). Cases: first sync (create all), no-op re-sync, one object changed, 1% pruned
-# (cm; kubectl uses its ApplySet prune), the plain parallel-PATCH ceiling, and the agent at rest.
+# (cm; kubectl uses its ApplySet prune), the plain parallel-PATCH ceiling, the agent at rest, and
+# rendering (Kustomize and Helm, cold vs cached; a no-op Helm pass vs a plain one).
 # The two tools alternate which goes first; figures are medians. Requests are counted in each
 # client (gitops --stats, kubectl -v=6). Results: eng/bench-results/<time>/results.{md,json}.
 # Then push latency and notes pushes (section "push → status" below; BENCH_PUSH=0 skips it).
@@ -245,5 +246,18 @@ if [ -s "$out/push.txt" ]; then
   } >>"$out/results.md"
 fi
 printf '\n]\n' >>"$out/results.json"
+# --- Kustomize and Helm -----------------------------------------------------------------------
+# A 50-service Kustomize repository (a base per service with a generated ConfigMap, one overlay)
+# and a 50-service chart: rendered cold (tree copy + tool run) vs cached (same tree, no tool), and a
+# no-op pass of the Helm target vs a plain folder of the same objects (goal: equal).
+log "render: kustomize and helm, cold vs cached; no-op pass helm vs plain"
+{
+  echo
+  echo "Kustomize/Helm (50 services, median of 5): seconds"
+  echo
+  echo "| case | s |"
+  echo "|---|---|"
+  dotnet "$work/bench/GitOps.Benchmarks.dll" render --kubeconfig "$KUBECONFIG" --namespace bench-render | awk -F'\t' '{print "| "$1" | "$2" |"}'
+} >>"$out/results.md"
 cat "$out/results.md"
 log "written to $out"

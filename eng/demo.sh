@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end, in about a minute with a warm cache:
 #   1. start a local Kubernetes API server (eng/testenv.sh),
-#   2. make a git repository from example-repo/ and sync it (everything created),
+#   2. make a git repository from example-repo/ and sync its production overlay (Kustomize:
+#      everything created) and its staging overlay as a second target,
 #   3. sync the same commit again (everything unchanged, no writes),
 #   4. commit a new image tag and replica count, sync (only the Deployment is configured),
 #   5. delete a file, sync with --prune (its object is pruned), and show the result.
@@ -36,33 +37,37 @@ commit() {
   git -C "$repo" push -q origin HEAD:main
 }
 commit "Django on Kubernetes: first release"
-sync=(sync --repo "$remote" --branch main --target django --cache-dir "$GITOPS_TESTENV_DIR/cache")
+sync=(sync --repo "$remote" --branch main --path overlays/production --target django-production --cache-dir "$GITOPS_TESTENV_DIR/cache")
+staging=(sync --repo "$remote" --branch main --path overlays/staging --target django-staging --cache-dir "$GITOPS_TESTENV_DIR/cache")
 
-step "gitops render: the manifests in apply order (Secret values hidden)"
-gitops render --path "$repo" | grep -E '^(kind|  name):' | paste - - | head -20
+step "gitops render: the production overlay (kubectl kustomize) in apply order (Secret values hidden)"
+gitops render --path "$repo/overlays/production" | grep -E '^(kind|  name):' | paste - - | head -20
 
 step "first sync: everything is created, and --timeout waits until it is Healthy (pods run on the test environment's simulated node)"
 gitops "${sync[@]}" --cluster demo --timeout 2m
 
-step "same commit again: nothing to do"
+step "same commit again: nothing to do (the rendered overlay is cached: no tool runs)"
 gitops "${sync[@]}" --cluster demo
 
-step "new release: image 1.0.0 -> 1.1.0, replicas 2 -> 3"
-sed -i 's#django-app:1.0.0#django-app:1.1.0#; s#^  replicas: 2#  replicas: 3#' "$repo/django/deployment.yaml"
+step "the staging overlay: a second target, namespace django-staging, one replica, a release candidate"
+gitops "${staging[@]}" --cluster demo
+
+step "new release in production: one commit changing the overlay, image 1.0.0 -> 1.1.0, replicas 3 -> 4"
+sed -i 's#newTag: 1.0.0#newTag: 1.1.0#; s#count: 3#count: 4#' "$repo/overlays/production/kustomization.yaml"
 commit "Release 1.1.0 with three replicas"
 gitops diff "${sync[@]:1}" || true
 gitops "${sync[@]}" --cluster demo --timeout 2m
 
 step "remove the NetworkPolicy from git and sync with --prune"
-rm "$repo/django/networkpolicy.yaml"
+rm "$repo/base/django/networkpolicy.yaml" && sed -i '/networkpolicy.yaml/d' "$repo/base/kustomization.yaml"
 commit "Drop the NetworkPolicy"
 gitops "${sync[@]}" --cluster demo --prune
 
 step "the set, as kubectl sees it (ApplySet labels)"
-id=$("$kubectl" get configmap gitops-django -n default -o jsonpath='{.metadata.labels.applyset\.kubernetes\.io/id}')
-"$kubectl" get deploy,svc,cm,secret,statefulset,job,ingress,networkpolicy -n django-demo -l "applyset.kubernetes.io/part-of=$id"
+id=$("$kubectl" get configmap gitops-django-production -n default -o jsonpath='{.metadata.labels.applyset\.kubernetes\.io/id}')
+"$kubectl" get deploy,svc,cm,secret,statefulset,job,ingress,networkpolicy -n django-production -l "applyset.kubernetes.io/part-of=$id"
 echo
-"$kubectl" get deploy django-web -n django-demo -o jsonpath='django-web: image={.spec.template.spec.containers[0].image} replicas={.spec.replicas}{"\n"}'
+"$kubectl" get deploy django-web -n django-production -o jsonpath='django-web: image={.spec.template.spec.containers[0].image} replicas={.spec.replicas}{"\n"}'
 step "the agent: follows a remote, reports on every commit (git notes), self-heals"
 cat >"$GITOPS_TESTENV_DIR/agent.yaml" <<CFG
 cluster: demo
@@ -70,13 +75,18 @@ namespace: default
 port: 18089
 cacheDir: $GITOPS_TESTENV_DIR/agent-cache
 targets:
-- name: django
+- name: django-production
   repository: $remote
   branch: main
-  path: .
+  path: overlays/production
   interval: 10s
   prune: true
-  defaultNamespace: django-demo
+- name: django-staging
+  repository: $remote
+  branch: main
+  path: overlays/staging
+  interval: 10s
+  prune: true
 CFG
 "$GITOPS_TESTENV_DIR/bin/gitops" agent --config "$GITOPS_TESTENV_DIR/agent.yaml" >"$GITOPS_TESTENV_DIR/agent.log" 2>&1 &
 agent=$!
@@ -96,19 +106,18 @@ wait_for() { # phase of the newest commit
 }
 
 step "push release 1.2.0: the agent syncs it and writes Synced on the commit"
-sed -i 's#django-app:1.1.0#django-app:1.2.0#' "$repo/django/deployment.yaml"
+sed -i 's#newTag: 1.1.0#newTag: 1.2.0#' "$repo/overlays/production/kustomization.yaml"
 commit "Release 1.2.0"
 wait_for Synced
 gitops "${status[@]}" -n 2
 good=$(git -C "$repo" rev-parse HEAD)
 
-step "push a broken commit (a duplicated key): Failed, named file:line, cluster unchanged"
-sed -i 's#django-app:1.2.0#django-app:1.3.0#' "$repo/django/deployment.yaml"
-printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: oops\n  name: oops-again\n' >"$repo/django/oops.yaml"
+step "push a broken commit (the overlay names a file that is not there): Failed with kustomize's words, cluster unchanged"
+sed -i 's#newTag: 1.2.0#newTag: 1.3.0#; s#^  - ../../base#  - ../../base\n  - oops.yaml#' "$repo/overlays/production/kustomization.yaml"
 commit "Release 1.3.0 (with a typo)"
 wait_for Failed
 gitops "${status[@]}" -n 1
-"$kubectl" get deploy django-web -n django-demo -o jsonpath='cluster still runs: {.spec.template.spec.containers[0].image}{"\n"}'
+"$kubectl" get deploy django-web -n django-production -o jsonpath='cluster still runs: {.spec.template.spec.containers[0].image}{"\n"}'
 
 step "gitops rollback --to ${good:0:12}: one new commit, synced like any other"
 gitops rollback --repo "$remote" --branch main --to "$good" --push --cache-dir "$GITOPS_TESTENV_DIR/rollback-cache"
@@ -118,9 +127,9 @@ git -C "$repo" pull -q origin main 2>/dev/null || true
 echo; echo "plain git shows the same:"; git -C "$remote" log --notes=gitops -2 --format='%h %s%n%N' | grep -v '^  {'
 
 step "someone scales django-web by hand: the agent's watch puts it back"
-"$kubectl" scale deploy django-web -n django-demo --replicas=1 >/dev/null
+"$kubectl" scale deploy django-web -n django-production --replicas=1 >/dev/null
 start=$(date +%s%N)
-until [ "$("$kubectl" get deploy django-web -n django-demo -o jsonpath='{.spec.replicas}')" = 3 ]; do sleep 0.1; done
-echo "replicas back to 3 after $(( ($(date +%s%N) - start) / 1000000 )) ms (interval is 10s: the watch did it)"
+until [ "$("$kubectl" get deploy django-web -n django-production -o jsonpath='{.spec.replicas}')" = 4 ]; do sleep 0.1; done
+echo "replicas back to 4 after $(( ($(date +%s%N) - start) / 1000000 )) ms (interval is 10s: the watch did it)"
 
 if $keep; then echo "API server left running: eval \"\$(GITOPS_TESTENV_DIR=$GITOPS_TESTENV_DIR $root/eng/testenv.sh env)\""; fi

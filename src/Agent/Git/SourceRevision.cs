@@ -9,6 +9,9 @@ public sealed record SourceRevision(string CommitSha, string Reference, IReadOnl
 {
     /// <summary>The commit's <c>gpgsig</c> header (OpenPGP or SSH), or null when the commit is unsigned.</summary>
     public CommitSignature? Signature { get; init; }
+
+    /// <summary>How the folder becomes manifests (null: plain, from a source that cannot tell); for Kustomize and Helm, <see cref="Files"/> is empty and a tool renders the folder.</summary>
+    public RenderSource? Render { get; init; }
 }
 
 /// <summary>A commit's signature and the exact bytes it signs (the commit object without the header).</summary>

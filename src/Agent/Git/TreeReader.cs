@@ -76,6 +76,15 @@ internal static class TreeReader
         return files;
     }
 
+    /// <summary>How the folder at <paramref name="path"/> becomes manifests: read in-process, or rendered by a tool.</summary>
+    public static RenderSource RenderSourceOf(Commit commit, string path)
+    {
+        var root = NormalizePath(path);
+        var tree = FindFolder(commit, root);
+        var kind = SourceKinds.Detect(name => tree[name] is { Mode: not (Mode.Directory or Mode.GitLink) });
+        return new RenderSource(kind, root, commit.Tree.Sha);
+    }
+
     /// <summary>"", ".", "/" mean the root; "./a/b/" means "a/b"; ".." is refused.</summary>
     internal static string NormalizePath(string? path)
     {

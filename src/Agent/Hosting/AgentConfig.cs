@@ -135,6 +135,9 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
     /// <summary>The keys every synced commit must be signed by; null accepts unsigned commits.</summary>
     public VerifyConfig? Verify { get; init; }
 
+    /// <summary>Kustomize or Helm stated (<c>kustomize: {}</c>, <c>helm: {…}</c>), or detected from the folder.</summary>
+    public GitOps.Agent.Render.RenderSettings Render { get; init; } = GitOps.Agent.Render.RenderSettings.Detect;
+
     public GitSourceSpec Source => new(Repository, Branch, Path) { Credentials = Credentials };
 
     public SyncTarget SyncTarget(string inventoryNamespace) =>
@@ -146,5 +149,6 @@ internal sealed record TargetConfig(string Name, string Repository, string Branc
             ServiceAccount = ServiceAccount,
             Adopt = Adopt,
             Verify = Verify,
+            Render = Render,
         };
 }

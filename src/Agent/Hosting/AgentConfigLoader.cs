@@ -23,8 +23,7 @@ internal static partial class AgentConfigLoader
     /// <summary>Keys ARCHITECTURE.md reserves for later releases; set today, they would silently do nothing.</summary>
     private static readonly string[] FutureTopKeys = ["shards"];
 
-    private static readonly string[] FutureTargetKeys =
-        ["kustomize", "helm"];
+    private static readonly string[] FutureTargetKeys = [];
 
     public static AgentConfig Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -127,6 +126,7 @@ internal static partial class AgentConfigLoader
             ServiceAccount = TenancyConfig.ServiceAccount(t),
             Adopt = t.Bool("adopt") ?? defaults.Adopt,
             Verify = TenancyConfig.Verify(t),
+            Render = RenderConfig.Read(t),
         };
         t.Finish();
         return name is null || repository is null ? null : target;

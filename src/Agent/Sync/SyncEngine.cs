@@ -1,5 +1,6 @@
 using GitOps.Agent.Kube;
 using GitOps.Agent.Kube.Live;
+using GitOps.Agent.Render;
 using GitOps.Diff.Masking;
 using GitOps.Diff.Render;
 
@@ -25,6 +26,8 @@ internal sealed partial class SyncEngine
     private readonly HookRunner hookRunner;
     private readonly SyncEngineOptions options;
     private readonly TimeProvider clock;
+    private readonly IRenderer renderer;
+    private readonly ClusterCapabilities capabilities;
 
     /// <param name="live">Where live objects come from; by default a LIST per collection and pass.</param>
     /// <param name="own">
@@ -32,8 +35,11 @@ internal sealed partial class SyncEngine
     /// impersonated one: the ApplySet parent lives in the agent's namespace, where a tenant's account
     /// has no business writing (it could edit another tenant's inventory). By default <paramref name="api"/>.
     /// </param>
-    public SyncEngine(IClusterClient api, SyncEngineOptions options, TimeProvider clock, ILiveSource? live = null, (IClusterClient Api, ILiveSource Live)? own = null)
+    /// <param name="renderer">Renders Kustomize folders and Helm charts; by default the tools <see cref="RenderOptions.FromEnvironment"/> names.</param>
+    public SyncEngine(IClusterClient api, SyncEngineOptions options, TimeProvider clock, ILiveSource? live = null, (IClusterClient Api, ILiveSource Live)? own = null, IRenderer? renderer = null)
     {
+        this.renderer = renderer ?? new ToolRenderer(RenderOptions.FromEnvironment());
+        capabilities = new ClusterCapabilities(api);
         discovery = new DiscoveryCache(api);
         live ??= new LiveState(api, options.Parallelism);
         inventories = own is { } o ? new InventoryStore(o.Api, o.Live, options.Inventory, clock) : new InventoryStore(api, live, options.Inventory, clock);
@@ -72,11 +78,16 @@ internal sealed partial class SyncEngine
             Prepared prepared;
             try
             {
-                prepared = await preparer.PrepareAsync(request.Files, request.Target, inventory.Id, ct);
+                var files = request.Render is { } job ? await RenderAsync(job, ct) : request.Files;
+                prepared = await preparer.PrepareAsync(files, request.Target, inventory.Id, ct);
             }
             catch (ManifestException ex)
             {
                 return report.InputFailure(ex);
+            }
+            catch (RenderException ex)
+            {
+                return report.Failure(ex.Message) with { InputError = true };
             }
 
             report = report with { Redactor = prepared.Redactor };
@@ -129,6 +140,17 @@ internal sealed partial class SyncEngine
             // what was written stays, and the note must not claim the cluster is where it was.
             return report.Failure($"the API server refused the pass: {report.Redactor.Redact(ex.Message)}") with { Interrupted = true };
         }
+    }
+
+    /// <summary>Helm sees the cluster's version and API versions; Kustomize needs nothing of it.</summary>
+    private async Task<IReadOnlyList<ManifestFile>> RenderAsync(RenderJob job, CancellationToken ct)
+    {
+        if (job.Kind == Git.SourceKind.Helm)
+        {
+            job = job with { Capabilities = await capabilities.GetAsync(ct) };
+        }
+
+        return await renderer.RenderAsync(job, ct);
     }
 
     private static string? SourceConflict(SyncTarget target, ApplySetInventory inventory) =>

@@ -19,6 +19,9 @@ internal sealed record SyncRequest(SyncTarget Target, string Revision, IReadOnly
     /// the moment a status "Progressing" is true (the cluster answered, and work is about to start).
     /// </summary>
     public Func<CancellationToken, Task>? Applying { get; init; }
+
+    /// <summary>A Kustomize folder or Helm chart to render into <see cref="Files"/> first (null: the files are the manifests).</summary>
+    public Render.RenderJob? Render { get; init; }
 }
 
 /// <summary>Tuning of the engine, with defaults that suit a small cluster and a large one.</summary>

@@ -45,4 +45,7 @@ internal sealed record SyncTarget(
 
     /// <summary>The keys a commit must be signed by before it is rendered; null accepts unsigned commits.</summary>
     public Git.VerifyConfig? Verify { get; init; }
+
+    /// <summary>Kustomize or Helm stated explicitly (otherwise detected from the folder), and Helm's parameters.</summary>
+    public GitOps.Agent.Render.RenderSettings Render { get; init; } = GitOps.Agent.Render.RenderSettings.Detect;
 }

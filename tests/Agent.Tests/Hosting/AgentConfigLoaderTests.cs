@@ -116,11 +116,29 @@ public sealed class AgentConfigLoaderTests
         Assert.StartsWith("agent.yaml: 10 problems:", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_HelmAndKustomize_BindToTheTarget()
+    {
+        var config = AgentConfigLoader.Parse("agent.yaml", Minimal + Indent("helm:\n  releaseName: web\n  valuesFiles: [values-prod.yaml]\n  values: {replicas: 3}\n")
+            + "- name: overlay\n  repository: https://git.example.com/deploy.git\n  kustomize: {}\n");
+
+        var helm = config.Targets[0].SyncTarget("gitops").Render;
+        Assert.Equal(SourceKind.Helm, helm.Kind);
+        Assert.Equal("web", helm.Helm.ReleaseName);
+        Assert.Equal(["values-prod.yaml"], helm.Helm.ValuesFiles);
+        Assert.Equal(3L, (long?)helm.Helm.Values!["replicas"]);
+        Assert.Equal(SourceKind.Kustomize, config.Targets[1].Render.Kind);
+    }
+
     [Theory]
     [InlineData("intervl: 1m\n", "targets[0].intervl: unknown key (did you mean interval?)")]
     [InlineData("credentials: {usernameFile: /u, tokenFiles: /t}\n", "targets[0].credentials.tokenFiles: unknown key (did you mean tokenFile?)")]
     [InlineData("ignoreDifferences: [{kind: Deployment, jsonPointer: [/spec/replicas]}]\n", "targets[0].ignoreDifferences[0].jsonPointer: unknown key (did you mean jsonPointers?)")]
-    [InlineData("helm: {releaseName: web}\n", "targets[0].helm: not supported yet")]
+    [InlineData("helm: {releaseName: web, valuesFile: [a.yaml]}\n", "targets[0].helm.valuesFile: unknown key (did you mean valuesFiles?)")]
+    [InlineData("helm: {values: [1]}\n", "targets[0].helm.values: must be a mapping of Helm values")]
+    [InlineData("helm: {valuesFiles: [/etc/values.yaml]}\n", "targets[0].helm.valuesFiles: '/etc/values.yaml' must be relative to the chart folder (and inside the repository)")]
+    [InlineData("kustomize: {}\nhelm: {}\n", "targets[0].helm: a target is either kustomize or helm, not both")]
+    [InlineData("kustomize: {enableHelm: true}\n", "targets[0].kustomize.enableHelm: unknown key")]
     [InlineData("color: blue\n", "targets[0].color: unknown key")]
     public void Parse_UnknownOrFutureTargetKey_IsAnError(string extra, string expected)
     {

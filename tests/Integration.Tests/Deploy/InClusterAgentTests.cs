@@ -29,7 +29,7 @@ public sealed class InClusterAgentTests(ClusterFixture cluster, DeployNamespaces
     {
         await using var account = await AgentAccount.InstallAsync(cluster, "cluster-wide");
         using var repo = new AgentRepo();
-        CopyDirectory(DeployFolder.RepositoryPath("example-repo"), repo.Work.Root);
+        CopyDirectory(DeployFolder.RepositoryPath("example-repo/base"), repo.Work.Root); // the base: a Kustomize folder of 16 objects
         var commit = repo.CommitAndPush("Django on Kubernetes");
         using var mounted = MountServiceAccount(account);
         using var agent = AgentProcess.Start(account, repo, namespaces.Agent, "django", output);

@@ -90,6 +90,7 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
             DryRun = request.DryRun,
             Timeout = request.Timeout,
             Preempt = request.Preempt,
+            Render = RenderJobOf(request, source),
             Applying = async token =>
             {
                 progressing = true;
@@ -136,6 +137,25 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         {
             return $"cannot verify the signature of {Revisions.Short(source.CommitSha)}: {ex.Message}";
         }
+    }
+
+    /// <summary>A job for a Kustomize folder or Helm chart (detected, or stated by the target); null for plain manifests.</summary>
+    private Render.RenderJob? RenderJobOf(PassRequest request, SourceRevision source)
+    {
+        var settings = request.Target.Render;
+        var kind = settings.Kind ?? source.Render?.Kind ?? SourceKind.Plain;
+        if (kind == SourceKind.Plain || source.Render is not { } render)
+        {
+            return null;
+        }
+
+        var spec = request.Source;
+        var commit = source.CommitSha;
+        return new Render.RenderJob(request.Target.Name, kind, render.Path, render.TreeKey, (folder, ct) => git.ExportAsync(spec, commit, folder, ct))
+        {
+            Helm = settings.Helm,
+            Namespace = request.Target.DefaultNamespace,
+        };
     }
 
     private Task FinishAsync(PassContext context, SyncResult result, bool infrastructure, CancellationToken ct) =>
