@@ -45,7 +45,7 @@ public sealed class WebViewBrowserTests(ClusterFixture cluster) : IClassFixture<
 
         await page.GotoAsync("/?filter=problems");
         await Expect(page.Locator("tr[data-target='broken']")).ToHaveCountAsync(1);
-        await Expect(page.Locator("tr[data-target='app']")).ToHaveCountAsync(1); // its Deployment stays Progressing: no kubelet here
+        await Expect(page.Locator("tr[data-target='app']")).ToHaveCountAsync(1); // its Deployment stays Progressing: the simulated pod is not Ready for an hour
         await page.GotoAsync("/targets/app");
         await Expect(page.Locator("table.commits td.subject").First).ToHaveTextAsync(Hostile);
         Assert.Equal(0, await page.Locator("table.commits img, main script").CountAsync());
@@ -113,7 +113,7 @@ public sealed class WebViewBrowserTests(ClusterFixture cluster) : IClassFixture<
             data:
               password: {Convert.ToBase64String(Encoding.UTF8.GetBytes(SecretValue))}
             """)
-        .Write("app/web.yaml", Manifests.Deployment(a.Namespace, "web", "app=web"))
+        .Write("app/web.yaml", Manifests.Deployment(a.Namespace, "web", "app=web", readySeconds: 3600)) // its pod never Ready: Progressing
         .Write("broken/bad.yaml", "kind: [");
 
     /// <summary>The harness's target "app" on the folder app/, and "broken" on broken/, whose only file does not parse.</summary>
