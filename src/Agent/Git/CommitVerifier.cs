@@ -86,6 +86,11 @@ public static partial class CommitVerifier
         }
 
         var keyId = IssuerKey().Match(verified.Stdout) is { Success: true } m ? m.Groups[1].Value : null;
+        if (ExpiredOrRevoked().Match(verified.Stdout) is { Success: true } stale)
+        {
+            return $"signed by OpenPGP key {stale.Groups[2].Value}, which has {(stale.Groups[1].Value == "REVKEYSIG" ? "been revoked" : "expired")}";
+        }
+
         return verified.Stdout.Contains("[GNUPG:] BADSIG", StringComparison.Ordinal) ? $"the signature by key {keyId} is bad (the commit was altered)"
             : keyId is not null ? $"signed by OpenPGP key {keyId}, which is not in {keys}"
             : "the signature is not an OpenPGP signature (the target trusts gpg keys)";
@@ -130,6 +135,11 @@ public static partial class CommitVerifier
         {
             await process.WaitForExitAsync(timeout.Token);
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{tool} did not finish within {ToolTimeout.TotalSeconds:0} s");
+        }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
@@ -139,8 +149,13 @@ public static partial class CommitVerifier
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    [GeneratedRegex(@"^\[GNUPG:\] VALIDSIG ([0-9A-F]+)", RegexOptions.Multiline)]
+    // GOODSIG, not VALIDSIG: gpg prints VALIDSIG also beside EXPKEYSIG and REVKEYSIG (a key of the
+    // file that has expired or was revoked since), which must not be trusted.
+    [GeneratedRegex(@"^\[GNUPG:\] GOODSIG ([0-9A-F]+)", RegexOptions.Multiline)]
     private static partial Regex GoodSignature();
+
+    [GeneratedRegex(@"^\[GNUPG:\] (EXPKEYSIG|REVKEYSIG|EXPSIG) ([0-9A-F]+)", RegexOptions.Multiline)]
+    private static partial Regex ExpiredOrRevoked();
 
     [GeneratedRegex(@"^\[GNUPG:\] (?:ERRSIG|BADSIG|NO_PUBKEY) ([0-9A-F]+)", RegexOptions.Multiline)]
     private static partial Regex IssuerKey();

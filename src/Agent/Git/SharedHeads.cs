@@ -3,7 +3,8 @@ using System.Collections.Concurrent;
 namespace GitOps.Agent.Git;
 
 /// <summary>
-/// One ls-remote for all targets that follow the same repository and reference: a head learned
+/// One ls-remote for all targets that follow the same repository and reference with the same
+/// credentials (a target never learns a head through another target's token): a head learned
 /// at or after the moment a caller asks about is shared, an ls-remote in flight is joined, and
 /// a head that moved is announced, so the other followers sync it without asking git again.
 /// With 1,000 targets on one branch a quiet interval costs one ls-remote instead of 1,000.
@@ -15,8 +16,8 @@ namespace GitOps.Agent.Git;
 /// </remarks>
 internal sealed class SharedHeads(IGitSource git, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<(string Repository, string Reference), Lookup> lookups = new();
-    private readonly ConcurrentDictionary<(string Repository, string Reference), string?> learned = new();
+    private readonly ConcurrentDictionary<(string Repository, string Reference, GitCredentials? Credentials), Lookup> lookups = new();
+    private readonly ConcurrentDictionary<(string Repository, string Reference, GitCredentials? Credentials), string?> learned = new();
     private readonly Lock gate = new();
 
     /// <summary>
@@ -35,7 +36,7 @@ internal sealed class SharedHeads(IGitSource git, TimeProvider clock)
     /// <exception cref="GitSourceException">That ls-remote failed.</exception>
     public Task<string?> HeadAsync(GitSourceSpec spec, DateTimeOffset notBefore, CancellationToken ct)
     {
-        var key = (spec.Repository, spec.Reference);
+        var key = (spec.Repository, spec.Reference, spec.Credentials);
         Lookup lookup;
         var mine = false;
         lock (gate)
@@ -72,7 +73,7 @@ internal sealed class SharedHeads(IGitSource git, TimeProvider clock)
             return;
         }
 
-        var key = (spec.Repository, spec.Reference);
+        var key = (spec.Repository, spec.Reference, spec.Credentials);
         var moved = learned.TryGetValue(key, out var before) && before != head;
         learned[key] = head;
         lookup.Head.SetResult(head);

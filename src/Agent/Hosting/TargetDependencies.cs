@@ -83,11 +83,12 @@ internal sealed class TargetDependencies
     }
 
     /// <summary>Null when every dependency is Synced and Healthy at its current revision; otherwise why not.</summary>
-    public string? NotReady(IEnumerable<string> dependencies)
+    /// <param name="mustBeAt">For a dependency, the commit it must be at (same branch as the dependent), or null.</param>
+    public string? NotReady(IEnumerable<string> dependencies, Func<string, string?>? mustBeAt = null)
     {
         foreach (var d in dependencies)
         {
-            var why = states.TryGetValue(d, out var s) ? Why(s) : "has not run yet";
+            var why = states.TryGetValue(d, out var s) ? Why(s) ?? NotAt(s, mustBeAt?.Invoke(d)) : "has not run yet";
             if (why is not null)
             {
                 return $"waiting for target '{d}', which {why}";
@@ -96,6 +97,9 @@ internal sealed class TargetDependencies
 
         return null;
     }
+
+    private static string? NotAt(State s, string? commit) =>
+        commit is not null && s.Last?.Revision != commit ? $"has not synced {Revisions.Short(commit)} yet" : null;
 
     private static string? Why(State s) => s.Last switch
     {

@@ -180,10 +180,20 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
 
     /// <summary>A new revision (not the one the cluster is at) waits until every dependency is Synced and Healthy at its head.</summary>
     private string? DependencyWait(string commit) =>
-        target.DependsOn.Count == 0 || (last?.ClusterRevision ?? last?.Revision) == commit ? null : services.Dependencies.NotReady(target.DependsOn);
+        target.DependsOn.Count == 0 || last?.ClusterRevision == commit ? null : services.Dependencies.NotReady(target.DependsOn, SameBranchAt(commit));
 
+    /// <summary>
+    /// A dependency on the same repository and branch must have reached this very commit: one push
+    /// wakes both, and a dependency that has not looked yet still shows its older head as done.
+    /// </summary>
+    private Func<string, string?> SameBranchAt(string commit) => name =>
+        config.Targets.FirstOrDefault(t => t.Name == name) is { } d
+        && d.Source.Repository == target.Source.Repository && d.Source.Reference == target.Source.Reference ? commit : null;
+
+    // A target that impersonates an account reads live state by LIST, not through the shared watches,
+    // so no event marks it dirty: it corrects drift by a full pass every interval instead.
     private bool NeedsPass(string commit) =>
-        dirty || last is null || last.Revision != commit || last.Phase != SyncPhase.Synced
+        dirty || target.ServiceAccount is not null || last is null || last.Revision != commit || last.Phase != SyncPhase.Synced
         || services.Clock.GetUtcNow() - lastPass >= options.ResyncPeriod;
 
     /// <param name="commit">The commit this pass syncs (the branch head it saw), when known: a different head preempts its health wait.</param>
@@ -234,12 +244,19 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
                 }
 
                 var (head, _) = await HeadAsync(passDone);
-                if (announced || (head is not null && pinned is not null && head != pinned))
+                if (head is not null && pinned is not null && head != pinned)
                 {
                     preempted = true;
                     LogPreempted(logger, target.Name);
                     await preempt.CancelAsync();
                     return;
+                }
+
+                if (announced)
+                {
+                    // The branch is still at the commit this pass syncs: the announcement was of this
+                    // very commit (this target's own look found it moved, or a hook for it came late).
+                    announcement = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
 
                 pinned ??= head;

@@ -70,6 +70,19 @@ public sealed class TargetDependenciesTests
     }
 
     [Fact]
+    public void NotReady_SameBranchDependencyStillAtTheOldHead_WaitsForTheDependentsCommit()
+    {
+        var deps = new TargetDependencies();
+        var next = new string('f', 40);
+        deps.Publish("infra", Head, Result(Head, SyncPhase.Synced, HealthStatus.Healthy), []); // has not looked at git since the push
+
+        Assert.Contains($"has not synced {next[..12]} yet", deps.NotReady(["infra"], _ => next), StringComparison.Ordinal);
+
+        deps.Publish("infra", next, Result(next, SyncPhase.Synced, HealthStatus.Healthy), []);
+        Assert.Null(deps.NotReady(["infra"], _ => next));
+    }
+
+    [Fact]
     public void Publish_Dependency_WakesItsDependents()
     {
         var deps = new TargetDependencies();

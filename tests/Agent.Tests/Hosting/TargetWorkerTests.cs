@@ -180,6 +180,20 @@ public sealed class TargetWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task Announce_OfTheCommitTheHealthWaitIsFor_DoesNotPreemptIt()
+    {
+        passes.HangUntilPreempted = true;
+        var worker = Start(interval: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMinutes(5));
+        await NextPassAsync();
+
+        worker.Announce(); // e.g. another follower's look found the branch at this very commit
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, passes.Preemptions);
+        Assert.False(passes.Runs.TryRead(out _));
+    }
+
+    [Fact]
     public async Task Announce_DuringHealthWait_PreemptsAtOnce()
     {
         passes.HangUntilPreempted = true;

@@ -133,7 +133,7 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         {
             return await CommitVerifier.ProblemAsync(source, verify, ct);
         }
-        catch (Exception ex) when (ex is IOException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or System.ComponentModel.Win32Exception or UnauthorizedAccessException or TimeoutException)
         {
             return $"cannot verify the signature of {Revisions.Short(source.CommitSha)}: {ex.Message}";
         }
