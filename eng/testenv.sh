@@ -114,13 +114,19 @@ KC
 # The controller-manager is up once its ServiceAccount controller made the default account:
 # stopping the API server before that would make it give up and exit.
 wait_controllers() {
-  local url=$1 token=$2 i
+  wait_for_path "$1" "$2" /api/v1/namespaces/default/serviceaccounts/default && return 0
+  log "the controller-manager did not create the default ServiceAccount within 60s"
+  return 1
+}
+
+# wait_for_path URL TOKEN PATH: true once the API server serves PATH (60 s at most).
+wait_for_path() {
+  local url=$1 token=$2 path=$3 i
   for i in $(seq 1 300); do
     curl -fsS -o /dev/null --cacert "$ENV_DIR/pki/ca.crt" -H "Authorization: Bearer $token" \
-      "$url/api/v1/namespaces/default/serviceaccounts/default" 2>/dev/null && return 0
+      "$url$path" 2>/dev/null && return 0
     sleep 0.2
   done
-  log "the controller-manager did not create the default ServiceAccount within 60s"
   return 1
 }
 
@@ -164,12 +170,7 @@ ensure_podsim() {
 
 # The simulator is up once it registered its Node.
 wait_node() {
-  local url=$1 token=$2 i
-  for i in $(seq 1 300); do
-    curl -fsS -o /dev/null --cacert "$ENV_DIR/pki/ca.crt" -H "Authorization: Bearer $token" \
-      "$url/api/v1/nodes/$SIM_NODE" 2>/dev/null && return 0
-    sleep 0.2
-  done
+  wait_for_path "$1" "$2" "/api/v1/nodes/$SIM_NODE" && return 0
   tail -n 5 "$ENV_DIR/logs/podsim.log" >&2
   log "the pod simulator did not register node $SIM_NODE within 60s"
   return 1
