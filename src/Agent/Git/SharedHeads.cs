@@ -34,7 +34,12 @@ internal sealed class SharedHeads(IGitSource git, TimeProvider clock)
     /// after <paramref name="notBefore"/>: a finished or running one when there is, else a new one.
     /// </summary>
     /// <exception cref="GitSourceException">That ls-remote failed.</exception>
-    public Task<string?> HeadAsync(GitSourceSpec spec, DateTimeOffset notBefore, CancellationToken ct)
+    public async Task<string?> HeadAsync(GitSourceSpec spec, DateTimeOffset notBefore, CancellationToken ct) =>
+        (await LearnAsync(spec, notBefore, ct)).Head;
+
+    /// <summary>As <see cref="HeadAsync"/>, with the moment the ls-remote that learned it started.</summary>
+    /// <exception cref="GitSourceException">That ls-remote failed.</exception>
+    public async Task<LearnedHead> LearnAsync(GitSourceSpec spec, DateTimeOffset notBefore, CancellationToken ct)
     {
         var key = (spec.Repository, spec.Reference, spec.Credentials);
         Lookup lookup;
@@ -57,7 +62,7 @@ internal sealed class SharedHeads(IGitSource git, TimeProvider clock)
             _ = LookUpAsync(spec, lookup); // started outside the lock; it completes the lookup, never throws
         }
 
-        return lookup.Head.Task.WaitAsync(ct);
+        return new LearnedHead(await lookup.Head.Task.WaitAsync(ct), lookup.Started);
     }
 
     private async Task LookUpAsync(GitSourceSpec spec, Lookup lookup)
@@ -85,3 +90,6 @@ internal sealed class SharedHeads(IGitSource git, TimeProvider clock)
 
     private sealed record Lookup(DateTimeOffset Started, TaskCompletionSource<string?> Head);
 }
+
+/// <summary>A branch head, and when the ls-remote that found it started.</summary>
+internal sealed record LearnedHead(string? Head, DateTimeOffset At);

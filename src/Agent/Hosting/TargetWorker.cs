@@ -42,6 +42,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     private SyncResult? last;
     private DateTimeOffset lastPass;
     private long announcedAt; // UTC ticks: a head must be learned at or after the latest announcement
+    private DateTimeOffset lastLearned = DateTimeOffset.MinValue + TimeSpan.FromDays(1); // when the look behind the last head used started
 
     public string Name => target.Name;
 
@@ -156,9 +157,13 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         {
             // A head another follower of this branch learned within the last interval (or since
             // the latest announcement) is as good as our own ls-remote: one per repository and interval.
-            var notBefore = services.Clock.GetUtcNow() - target.Interval + TimeSpan.FromTicks(1); // younger than an interval
+            // It must also be newer than the one this worker used last time: with jitter, its own
+            // previous look can be younger than an interval, and reusing it would miss a push.
+            var notBefore = Max(services.Clock.GetUtcNow() - target.Interval, lastLearned) + TimeSpan.FromTicks(1);
             var announced = new DateTimeOffset(Interlocked.Read(ref announcedAt), TimeSpan.Zero);
-            return (await services.Heads.HeadAsync(target.Source, announced > notBefore ? announced : notBefore, ct), null);
+            var learned = await services.Heads.LearnAsync(target.Source, Max(announced, notBefore), ct);
+            lastLearned = Max(lastLearned, learned.At);
+            return (learned.Head, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -314,6 +319,8 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         Min(options.BackoffMax, TimeSpan.FromTicks(options.BackoffInitial.Ticks << Math.Clamp(failures - 1, 0, 20)));
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static void RaiseTo(ref long field, long value)
     {

@@ -88,6 +88,22 @@ public sealed class TargetWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_JitteredIntervalShorterThanTheLastLook_LooksAgainAndSeesTheNewCommit()
+    {
+        var target = new TargetConfig("app", "https://git.example.com/r.git") { Interval = TimeSpan.FromSeconds(10) };
+        var config = AgentConfig.Default([target]) with { Worker = Options with { Jitter = 0.1 } };
+        var services = new WorkerServices(passes, git, metrics, new AgentReadiness(), clock) { Random = () => 0 }; // every wait 9 s
+        _ = Task.Run(() => new TargetWorker(target, config, services, NullLogger<TargetWorker>.Instance).RunAsync(leading.Token));
+        await NextPassAsync();
+        git.Head = new string('b', 40);
+
+        var next = await NextPassAsync();
+
+        // Its own look at 0 s is younger than an interval at 9 s, but it must not stand in for a new one.
+        Assert.InRange(next.At, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(9) + Slack);
+    }
+
+    [Fact]
     public async Task RunAsync_Failures_BackOffExponentiallyUpToTheBound()
     {
         passes.Phase = SyncPhase.Failed;
