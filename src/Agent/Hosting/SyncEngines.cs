@@ -1,5 +1,6 @@
 using GitOps.Agent.Kube;
 using GitOps.Agent.Kube.Live;
+using GitOps.Agent.Render;
 using GitOps.Agent.Sync;
 
 namespace GitOps.Agent.Hosting;
@@ -10,21 +11,28 @@ namespace GitOps.Agent.Hosting;
 /// ServiceAccount. An impersonated target reads live state with a LIST per pass as its account:
 /// the shared cache holds what the agent's account can see, and answering a tenant from it would
 /// let the tenant judge (and prune) by objects RBAC hides from it. Its inventory is kept by the
-/// agent's own account, in the agent's namespace.
+/// agent's own account, in the agent's namespace. Every engine renders through one
+/// <see cref="IRenderer"/>, so the render cache and its bound (<see cref="RenderOptions.CacheBytes"/>)
+/// are the agent's, not one per tenant.
 /// </summary>
 internal sealed class SyncEngines
 {
     private readonly SyncEngine shared;
     private readonly Dictionary<string, SyncEngine> impersonated;
 
-    public SyncEngines(KubeApi api, WatchCache cache, IEnumerable<TargetConfig> targets, SyncEngineOptions options, TimeProvider clock)
+    /// <param name="renderer">The renderer every engine shares; by default the tools <see cref="RenderOptions.FromEnvironment"/> names.</param>
+    public SyncEngines(KubeApi api, WatchCache cache, IEnumerable<TargetConfig> targets, SyncEngineOptions options, TimeProvider clock, IRenderer? renderer = null)
     {
-        shared = new SyncEngine(api, options, clock, cache);
+        Renderer = renderer ?? new ToolRenderer(RenderOptions.FromEnvironment());
+        shared = new SyncEngine(api, options, clock, cache, renderer: Renderer);
         impersonated = targets.Where(t => t.ServiceAccount is not null).ToDictionary(
             t => t.Name,
-            t => new SyncEngine(api.Impersonating(t.ServiceAccount!), options, clock, live: null, own: (api, cache)),
+            t => new SyncEngine(api.Impersonating(t.ServiceAccount!), options, clock, live: null, own: (api, cache), renderer: Renderer),
             StringComparer.Ordinal);
     }
+
+    /// <summary>The one renderer (and render cache) of every engine.</summary>
+    public IRenderer Renderer { get; }
 
     public SyncEngine For(SyncTarget target) => impersonated.GetValueOrDefault(target.Name) ?? shared;
 

@@ -21,9 +21,19 @@ internal static class KustomizeGuard
     /// <param name="folder">The kustomization folder, from the repository root.</param>
     /// <exception cref="RenderException">A load outside the repository, a remote resource, a Helm inflation.</exception>
     /// <exception cref="ManifestException">A kustomization file that is not valid YAML.</exception>
-    public static void Check(string repo, string folder)
+    public static void Check(string repo, string folder) => Reachable(repo, folder);
+
+    /// <summary>
+    /// Walks every kustomization the build of <paramref name="folder"/> reaches, refusing as
+    /// <see cref="Check"/> does. Returns the kustomization folders and the files they name
+    /// (resources, patches, generator files and env files), from the repository root: what the
+    /// build can load, for <see cref="StderrSecrets"/>.
+    /// </summary>
+    /// <inheritdoc cref="Check" path="/exception"/>
+    public static (IReadOnlyList<string> Folders, IReadOnlyList<string> Files) Reachable(string repo, string folder)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var (folders, files) = (new List<string>(), new List<string>());
         var pending = new Stack<string>([folder]);
         while (pending.Count > 0)
         {
@@ -33,6 +43,7 @@ internal static class KustomizeGuard
                 continue;
             }
 
+            folders.Add(current);
             var (root, at) = ReadOne(repo, file);
             foreach (var (reference, source) in References(root, at, file))
             {
@@ -41,8 +52,14 @@ internal static class KustomizeGuard
                 {
                     pending.Push(target);
                 }
+                else if (File.Exists(Path.Combine(repo, target)))
+                {
+                    files.Add(target);
+                }
             }
         }
+
+        return (folders, files);
     }
 
     private static string? FileOf(string repo, string folder) =>

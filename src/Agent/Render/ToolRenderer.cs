@@ -61,7 +61,8 @@ internal sealed class ToolRenderer : IRenderer
             var result = await ToolProcess.RunAsync(tool.Path, args, repo, home, options, what, ct);
             if (result.ExitCode != 0)
             {
-                var redactor = StderrSecrets.For(repo, job.Path, job.Helm.ValuesFiles.Select(f => Path.Combine(repo, TreeExporter.Lexical(job.Path, f) ?? job.Path)));
+                var valuesFiles = job.Helm.ValuesFiles.Select(f => f.StartsWith('/') ? null : TreeExporter.Lexical(job.Path, f)).OfType<string>();
+                var redactor = StderrSecrets.For(repo, job.Path, valuesFiles, job.Helm.Values);
                 throw new RenderException($"{what} failed: {redactor.Redact(Rewrite(result.Stderr, repo, temp))}");
             }
 

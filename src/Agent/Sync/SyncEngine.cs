@@ -54,6 +54,9 @@ internal sealed partial class SyncEngine
         this.clock = clock;
     }
 
+    /// <summary>What this engine renders Kustomize folders and Helm charts with.</summary>
+    public IRenderer Renderer => renderer;
+
     /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>
     public void ForgetInventories() => inventories.Forget();
 
