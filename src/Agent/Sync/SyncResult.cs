@@ -17,6 +17,9 @@ internal sealed record ObjectResult(ResourceKey Key, SyncAction Action, HealthSt
 
     /// <summary>Why the object has its health, in a sentence (already redacted of Secret values); null when not judged.</summary>
     public string? HealthReason { get; init; }
+
+    /// <summary>Its sync wave in the revision; null for an object the revision no longer has (pruned, or kept).</summary>
+    public int? Wave { get; init; }
 }
 
 /// <summary>The outcome of one pass (or of a diff): the contract of <c>-o json</c>.</summary>

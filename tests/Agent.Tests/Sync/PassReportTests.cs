@@ -92,11 +92,24 @@ public sealed class PassReportTests
         Assert.Contains($"stays at {new string('b', 12)}", result.StatusMessage, StringComparison.Ordinal);
     }
 
-    private static ObservedObject Observed(string name, bool live)
+    [Fact]
+    public void Complete_MembersInWaves_ReportsEachOnesWaveAndNoneForAPrunedObject()
+    {
+        var early = new Decision.Unchanged(Observed("early", live: true, wave: -1), "h");
+        var late = new Decision.Apply(Observed("late", live: false, wave: 3), DriftResult.Created);
+        var outcomes = new Dictionary<ResourceKey, ApplyOutcome> { [late.Key] = new ApplyOutcome.Applied(late, [], "h") };
+        var gone = new ObjectResult(new ResourceKey(string.Empty, "ConfigMap", "ns", "gone"), SyncAction.Pruned, HealthStatus.Healthy, "pruned");
+
+        var result = report.Complete([early, late], outcomes, new PruneOutcome([gone], new HashSet<ResourceKey>()), new HealthReport(new Dictionary<ResourceKey, HealthResult>(), false), emptyGuard: false);
+
+        Assert.Equal([("early", (int?)-1), ("late", 3), ("gone", null)], result.Objects.Select(o => (o.Key.Name, o.Wave)));
+    }
+
+    private static ObservedObject Observed(string name, bool live, int wave = 0)
     {
         var key = new ResourceKey(string.Empty, "ConfigMap", "ns", name);
         var obj = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "ns" } };
-        var prepared = new PreparedObject(new DesiredObject(key, "v1", obj, new SourceLocation("a.yaml", 1, 1)), obj, "hash", ConfigMaps);
+        var prepared = new PreparedObject(new DesiredObject(key, "v1", obj, new SourceLocation("a.yaml", 1, 1)), obj, "hash", ConfigMaps) { Wave = wave };
         return new ObservedObject(prepared, live ? obj : null, Deferred: false);
     }
 }

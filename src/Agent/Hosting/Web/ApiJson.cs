@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using GitOps.Agent.Git;
+using GitOps.Agent.Sync;
 using GitOps.Diff.Drift;
 
 namespace GitOps.Agent.Hosting.Web;
@@ -48,6 +49,7 @@ internal static class ApiJson
         }
 
         w.WriteEndArray();
+        Hooks(w, t.LastRelease?.Hooks ?? []);
         w.WritePropertyName("drift");
         if (t.LastDrift is { } drift)
         {
@@ -108,6 +110,7 @@ internal static class ApiJson
             }
 
             w.WriteEndArray();
+            Hooks(w, pass.Hooks);
             w.WriteEndObject();
         }
         else
@@ -148,6 +151,16 @@ internal static class ApiJson
         w.WriteString("kind", o.Key.Kind);
         NullableString(w, "namespace", o.Key.Namespace);
         w.WriteString("name", o.Key.Name);
+        w.WritePropertyName("wave");
+        if (o.Wave is { } wave)
+        {
+            w.WriteNumberValue(wave);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+
         w.WriteString("action", o.Action.ToContract());
         w.WriteString("health", o.Health.ToString());
         NullableString(w, "healthReason", o.HealthReason);
@@ -160,6 +173,26 @@ internal static class ApiJson
 
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    /// <summary>A pass's hooks, in the words of <c>gitops sync -o json</c>.</summary>
+    private static void Hooks(Utf8JsonWriter w, IReadOnlyList<HookResult> hooks)
+    {
+        w.WriteStartArray("hooks");
+        foreach (var k in hooks)
+        {
+            w.WriteStartObject();
+            w.WriteString("group", k.Key.Group);
+            w.WriteString("kind", k.Key.Kind);
+            NullableString(w, "namespace", k.Key.Namespace);
+            w.WriteString("name", k.Key.Name);
+            w.WriteString("phase", k.Phase.ToString());
+            w.WriteString("outcome", k.Outcome.ToContract());
+            w.WriteString("message", k.Message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Commit(Utf8JsonWriter w, CommitRecord c, string target)

@@ -29,6 +29,8 @@ internal static class CommitPageHtml
 
         h.Raw("<p>").Phase(pass.Phase).Raw(" ").Health(pass.Health).Raw(" ").Time(pass.Time).Raw("</p><p class=\"outcome\">").Text(pass.Message).Raw("</p>");
         TargetPageHtml.ObjectTable(h, pass.Changed, "Nothing changed: every object was already as the commit says.");
+        h.Raw("<h2>Release</h2>");
+        ReleaseHtml.HookTable(h, pass.Hooks);
     }
 
     private static void Messages(Html h, CommitRecord c, string target)

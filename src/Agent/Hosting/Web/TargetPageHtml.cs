@@ -1,3 +1,4 @@
+using System.Globalization;
 using GitOps.Agent.Git;
 using GitOps.Diff.Drift;
 
@@ -12,6 +13,7 @@ internal static class TargetPageHtml
             h.Raw("<h1>").Text(t.Name).Raw("</h1>");
             Facts(h, t);
             Objects(h, t);
+            ReleaseHtml.Section(h, t);
             Drift(h, t);
             Commits(h, t);
         });
@@ -32,7 +34,7 @@ internal static class TargetPageHtml
         h.Raw("</dl>");
     }
 
-    /// <summary>Objects with kind, namespace, name, action, health and why; shared with the commit page.</summary>
+    /// <summary>Objects with kind, namespace, name, wave, action, health and why; shared with the commit page.</summary>
     public static void ObjectTable(Html h, IEnumerable<ObjectView> objects, string empty)
     {
         var any = false;
@@ -40,12 +42,13 @@ internal static class TargetPageHtml
         {
             if (!any)
             {
-                h.Raw("<div class=\"scroll\"><table class=\"objects\"><thead><tr><th>Kind</th><th>Namespace</th><th>Name</th><th>Action</th><th>Health</th><th>Why</th></tr></thead><tbody>");
+                h.Raw("<div class=\"scroll\"><table class=\"objects\"><thead><tr><th>Kind</th><th>Namespace</th><th>Name</th><th>Wave</th><th>Action</th><th>Health</th><th>Why</th></tr></thead><tbody>");
                 any = true;
             }
 
             h.Raw("<tr><td data-label=\"Kind\">").Text(o.Key.Kind).Raw("</td><td data-label=\"Namespace\">").Text(o.Key.Namespace ?? "-")
-                .Raw("</td><td data-label=\"Name\" class=\"name\">").Text(o.Key.Name).Raw("</td><td data-label=\"Action\">").Action(o.Action)
+                .Raw("</td><td data-label=\"Name\" class=\"name\">").Text(o.Key.Name)
+                .Raw("</td><td data-label=\"Wave\">").Text(o.Wave?.ToString(CultureInfo.InvariantCulture) ?? "-").Raw("</td><td data-label=\"Action\">").Action(o.Action)
                 .Raw("</td><td data-label=\"Health\">").Health(o.Health).Raw("</td><td data-label=\"Why\">").Text(o.HealthReason);
             if (o.Message is { } message)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using GitOps.Agent.Git;
+using GitOps.Agent.Sync;
 using GitOps.Diff.Drift;
 using GitOps.Diff.Health;
 using GitOps.Diff.Identity;
@@ -19,7 +20,11 @@ internal enum TargetPhase
 /// One object of a pass as the pages show it: identity, action, health and why, and the paths
 /// of the fields that moved — never field values, so no Secret data can reach a page.
 /// </summary>
-internal sealed record ObjectView(ResourceKey Key, SyncAction Action, HealthStatus Health, string? HealthReason, string? Message, IReadOnlyList<string> ChangedPaths);
+internal sealed record ObjectView(ResourceKey Key, SyncAction Action, HealthStatus Health, string? HealthReason, string? Message, IReadOnlyList<string> ChangedPaths)
+{
+    /// <summary>Its sync wave in the revision; null when the revision does not have it (pruned).</summary>
+    public int? Wave { get; init; }
+}
 
 /// <summary>The outcome of one pass at one commit.</summary>
 internal sealed record PassView(string Commit, TargetPhase Phase, HealthStatus Health, string Message, DateTimeOffset Time, IReadOnlyList<ObjectView> Objects)
@@ -29,6 +34,9 @@ internal sealed record PassView(string Commit, TargetPhase Phase, HealthStatus H
 
     /// <summary>Some object had fields that moved.</summary>
     public bool HasDrift => Objects.Any(o => o.ChangedPaths.Count > 0);
+
+    /// <summary>The revision's hooks: phase, outcome and why (messages already free of Secret values).</summary>
+    public IReadOnlyList<HookResult> Hooks { get; init; } = [];
 }
 
 /// <summary>
@@ -65,6 +73,13 @@ internal sealed record TargetView(
 
     public static TargetView Of(TargetConfig target) =>
         new(target.Name, UrlRedactor.Redact(target.Repository), target.Branch, target.Path, TargetPhase.Pending, null, null, null, [], CommitPage.Empty);
+
+    /// <summary>
+    /// The release the cluster last got: the pass that applied the last pass's commit (its first
+    /// Synced one, kept for the commit page), so a later no-op pass, whose hooks do not run, does
+    /// not hide how they ran; the last pass itself when none is kept.
+    /// </summary>
+    public PassView? LastRelease => LastPass is { } last ? PassAt(last.Commit) ?? last : null;
 
     public PassView? PassAt(string commit) => Passes.FirstOrDefault(p => string.Equals(p.Commit, commit, StringComparison.Ordinal));
 

@@ -62,5 +62,8 @@ internal sealed class ViewReporter(ViewStore store, CommitLog log, TimeProvider 
         result.Health,
         result.StatusMessage ?? result.Message,
         clock.GetUtcNow(),
-        result.Objects.Select(o => new ObjectView(o.Key, o.Action, o.Health, o.HealthReason, o.Message, o.Changes.Select(c => c.Path).ToList())).ToList());
+        result.Objects.Select(o => new ObjectView(o.Key, o.Action, o.Health, o.HealthReason, o.Message, o.Changes.Select(c => c.Path).ToList()) { Wave = o.Wave }).ToList())
+    {
+        Hooks = result.Hooks,
+    };
 }

@@ -92,6 +92,7 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
         {
             Health = health?.Objects.GetValueOrDefault(d.Key)?.Status ?? HealthStatus.Unknown,
             HealthReason = health?.Objects.GetValueOrDefault(d.Key)?.Reason is { } reason ? Redactor.Redact(reason) : null,
+            Wave = d.Prepared.Wave,
         }).ToList();
 
     private ObjectResult Describe(Decision d, ApplyOutcome? outcome, string whyNotApplied)
