@@ -6,6 +6,8 @@
 #   3. sync the same commit again (everything unchanged, no writes),
 #   4. commit a new image tag and replica count, sync (only the Deployment is configured),
 #   5. delete a file, sync with --prune (its object is pruned), and show the result.
+# Then the agent follows the remote: releases, a broken commit, a rollback, self-heal, and a
+# release whose migration fails (web keeps its image) followed by its fix (Synced Healthy).
 # The API server is stopped at the end unless --keep is given.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,6 +83,7 @@ targets:
   path: overlays/production
   interval: 10s
   prune: true
+  timeout: 2m # a pass waits (hooks, waves, rollout) until Healthy, so its note says Healthy
 - name: django-staging
   repository: $remote
   branch: main
@@ -131,5 +134,46 @@ step "someone scales django-web by hand: the agent's watch puts it back"
 start=$(date +%s%N)
 until [ "$("$kubectl" get deploy django-web -n django-production -o jsonpath='{.spec.replicas}')" = 4 ]; do sleep 0.1; done
 echo "replicas back to 4 after $(( ($(date +%s%N) - start) / 1000000 )) ms (interval is 10s: the watch did it)"
+
+step "a release whose migration fails: Failed names the migrate Job and its pod's end; web keeps its image"
+wait_target() { # $1: what production's entry on the newest commit must read, e.g. "Synced Healthy"
+  for _ in $(seq 1 240); do
+    gitops "${status[@]}" -n 1 | grep -q "demo/django-production: $1" && return 0
+    sleep 0.5
+  done
+  echo "timed out waiting for django-production: $1"; gitops "${status[@]}" -n 1; return 1
+}
+before=$("$kubectl" get deploy django-web -n django-production -o jsonpath='{.spec.template.spec.containers[0].image}')
+# The simulated kubelet ends the migrate Job's pod with exit code 1 (no retries, so it fails at once).
+sed -i 's#newTag: 1.2.0#newTag: 1.4.0#' "$repo/overlays/production/kustomization.yaml"
+cat >>"$repo/overlays/production/kustomization.yaml" <<'PATCH'
+  # demo: the migration of 1.4.0 fails
+  - target:
+      kind: Job
+    patch: |-
+      apiVersion: batch/v1
+      kind: Job
+      metadata:
+        name: any
+      spec:
+        backoffLimit: 0
+        template:
+          metadata:
+            annotations:
+              sim.gitops.dev/exit-code: "1"
+PATCH
+commit "Release 1.4.0 (its migration fails)"
+wait_target Failed
+gitops "${status[@]}" -n 1
+"$kubectl" get deploy django-web -n django-production -o jsonpath='web still runs: {.spec.template.spec.containers[0].image}{"\n"}'
+after=$("$kubectl" get deploy django-web -n django-production -o jsonpath='{.spec.template.spec.containers[0].image}')
+[ "$after" = "$before" ] || { echo "web moved to $after before its migration succeeded"; exit 1; }
+
+step "the fixed release: the migration succeeds, then web rolls out 1.4.0"
+sed -i '/# demo: the migration of 1.4.0 fails/,$d' "$repo/overlays/production/kustomization.yaml"
+commit "Release 1.4.0 (migration fixed)"
+wait_target "Synced Healthy"
+gitops "${status[@]}" -n 2
+"$kubectl" get deploy django-web -n django-production -o jsonpath='web now runs: {.spec.template.spec.containers[0].image}{"\n"}'
 
 if $keep; then echo "API server left running: eval \"\$(GITOPS_TESTENV_DIR=$GITOPS_TESTENV_DIR $root/eng/testenv.sh env)\""; fi

@@ -61,15 +61,15 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     public static AgentMetrics Metrics(IHost host) => host.Services.GetRequiredService<AgentMetrics>();
 
-    /// <summary>Polls the notes of the remote until <paramref name="commit"/> has an entry in <paramref name="phase"/>.</summary>
-    public async Task<CommitStatusEntry> WaitForStatusAsync(string commit, string phase, TimeSpan timeout)
+    /// <summary>Polls the notes of the remote until <paramref name="commit"/> has an entry in <paramref name="phase"/> (of <paramref name="target"/>, when given).</summary>
+    public async Task<CommitStatusEntry> WaitForStatusAsync(string commit, string phase, TimeSpan timeout, string? target = null)
     {
         var store = new GitNotesStatus(Path.Combine(root, "reader-cache"));
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var statuses = await store.ReadStatusAsync(new GitSourceSpec(Remote, "main", "."), "main", 10, CancellationToken.None);
-            var entry = statuses.FirstOrDefault(s => s.CommitSha == commit)?.Entries.FirstOrDefault(e => e.Phase == phase);
+            var entry = statuses.FirstOrDefault(s => s.CommitSha == commit)?.Entries.FirstOrDefault(e => e.Phase == phase && (target is null || e.Target == target));
             if (entry is not null)
             {
                 return entry;
