@@ -12,7 +12,7 @@ public enum HookClaimVerdict
     /// <summary>This target's own hook (an earlier run), or an unmanaged object the target adopts: deleted and created again.</summary>
     Replace,
 
-    /// <summary>Somebody else's object (a member of an ApplySet, another target's hook, or unmanaged with adopt: false): the revision fails.</summary>
+    /// <summary>Somebody else's object (a member of another ApplySet, another target's hook, or unmanaged with adopt: false): the revision fails.</summary>
     Refuse,
 }
 
@@ -21,9 +21,8 @@ public sealed record HookClaim(HookClaimVerdict Verdict, string? Reason = null);
 
 /// <summary>
 /// Pure: may a hook replace (delete and recreate) what lives under its name? Only this target's
-/// own hook, or, when the target adopts, an object nobody manages. A member of any ApplySet
-/// (this one's too: deleting it would take a kept object away) and another target's hook are
-/// never touched.
+/// own hook (or own member the revision turns into a hook), or, when the target adopts, an
+/// object nobody manages. A member of another ApplySet and another target's hook are never touched.
 /// </summary>
 public static class HookClaims
 {
@@ -40,7 +39,8 @@ public static class HookClaims
         var labels = live["metadata"]?["labels"] as JsonObject;
         if (Label(labels, ManifestValidator.PartOfLabel) is { } set)
         {
-            return Refuse(key, $"exists and is a member of ApplySet {set}; a hook replaces the object of its name, so it must not be named like a member: rename the hook");
+            // A member of this very set that the revision turns into a hook: its own to replace (it leaves the inventory).
+            return set == applySetId ? new HookClaim(HookClaimVerdict.Replace) : Refuse(key, $"exists and is a member of ApplySet {set}; a hook replaces the object of its name, so it must not be named like a member: rename the hook");
         }
 
         if (Label(labels, HookOfLabel) is { } owner)

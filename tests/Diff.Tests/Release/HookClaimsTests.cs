@@ -35,14 +35,20 @@ public class HookClaimsTests
     }
 
     [Theory]
-    [InlineData("applyset-b")]
-    [InlineData("applyset-a")]
-    public void Judge_MemberOfAnyApplySet_RefusedNamingTheObjectAndTheSet(string set)
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Judge_MemberOfAnotherApplySet_RefusedNamingTheObjectAndTheSet(bool adopt)
     {
-        var claim = HookClaims.Judge(Key, Live((ManifestValidator.PartOfLabel, set)), "applyset-a", adopt: true);
+        var claim = HookClaims.Judge(Key, Live((ManifestValidator.PartOfLabel, "applyset-b")), "applyset-a", adopt);
 
         Assert.Equal(HookClaimVerdict.Refuse, claim.Verdict);
-        Assert.Equal($"hook Job/web/migrate: exists and is a member of ApplySet {set}; a hook replaces the object of its name, so it must not be named like a member: rename the hook", claim.Reason);
+        Assert.Equal("hook Job/web/migrate: exists and is a member of ApplySet applyset-b; a hook replaces the object of its name, so it must not be named like a member: rename the hook", claim.Reason);
+    }
+
+    [Fact]
+    public void Judge_OwnMemberTurnedIntoAHook_Replace()
+    {
+        Assert.Equal(HookClaimVerdict.Replace, HookClaims.Judge(Key, Live((ManifestValidator.PartOfLabel, "applyset-a")), "applyset-a", adopt: false).Verdict);
     }
 
     [Fact]
