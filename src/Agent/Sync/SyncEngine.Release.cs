@@ -44,6 +44,31 @@ internal sealed partial class SyncEngine
         }).ToList();
     }
 
+    /// <summary>
+    /// A hook replaces (deletes) the object of its name: before anything is written, every hook the
+    /// pass would run is checked against what lives there now; only this target's own hook, or an
+    /// unmanaged object it adopts, may be replaced. A hook whose kind is not served yet (its CRD comes
+    /// with the revision) is checked when it runs.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> RefusedHooksAsync(SyncRequest request, Prepared prepared, ApplySetInventory inventory, CancellationToken ct)
+    {
+        var refused = new List<string>();
+        if (inventory.Revision == request.Revision)
+        {
+            return refused; // no hook runs
+        }
+
+        foreach (var hook in prepared.Hooks.Where(h => h.Object.Resource is not null))
+        {
+            if (await hookRunner.ClaimAsync(hook, ct) is { Verdict: HookClaimVerdict.Refuse, Reason: { } why })
+            {
+                refused.Add(why);
+            }
+        }
+
+        return refused;
+    }
+
     private Release ReleaseOf(SyncRequest request, Prepared prepared, ApplySetInventory inventory) =>
         new(prepared.Hooks, Runs: !request.DryRun && inventory.Revision != request.Revision, clock.GetUtcNow() + (request.Timeout ?? options.ReleaseTimeout));
 

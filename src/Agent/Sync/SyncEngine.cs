@@ -49,7 +49,7 @@ internal sealed partial class SyncEngine
         applier = new Applier(api, options, clock);
         pruner = new Pruner(api, new NamespaceContents(api, discovery));
         healthWaiter = new HealthWaiter(api, options.HealthPollInterval, clock, options.HealthRules);
-        hookRunner = new HookRunner(api, options, clock);
+        hookRunner = new HookRunner(api, discovery, options, clock);
         this.options = options;
         this.clock = clock;
     }
@@ -94,9 +94,11 @@ internal sealed partial class SyncEngine
             }
 
             report = report with { Redactor = prepared.Redactor };
-            if (request.Target.Confinement.Check(prepared.Objects.Select(o => o.Key)) is { Count: > 0 } outside)
+            // Hooks are written too (and replaced, i.e. deleted, first): confined exactly as members are.
+            var keys = prepared.Objects.Select(o => o.Key).Concat(prepared.Hooks.Select(h => h.Key)).ToList();
+            if (request.Target.Confinement.Check(keys) is { Count: > 0 } outside)
             {
-                return report.Outside(prepared.Objects.Select(o => o.Key).ToList(), outside);
+                return report.Outside(keys, outside);
             }
 
             return await RunPreparedAsync(request, report, prepared, inventory, ct);
@@ -118,6 +120,11 @@ internal sealed partial class SyncEngine
         if (report.Rejected(decisions, "rejected by the server; nothing was applied") is { } rejected)
         {
             return rejected;
+        }
+
+        if (await RefusedHooksAsync(request, prepared, inventory, ct) is { Count: > 0 } refused)
+        {
+            return report.HooksRefused(decisions, refused);
         }
 
         var release = ReleaseOf(request, prepared, inventory);

@@ -37,7 +37,7 @@ public sealed class InClusterAgentTests(ClusterFixture cluster, DeployNamespaces
         {
             var entry = await repo.WaitForStatusAsync(commit, TimeSpan.FromSeconds(60));
             Assert.True(entry.Phase == "Synced", $"{entry.Phase}: {entry.Message}");
-            Assert.Equal(15, entry.Counts.Values.Sum()); // the migrate Job is a PreSync hook, not a member
+            Assert.Equal(15, entry.Counts.Values.Sum()); // the migrate Job is a Sync hook (wave 1), not a member
 
             var stopped = agent.Terminate(TimeSpan.FromSeconds(20));
             output.WriteLine($"SIGTERM to exit: {stopped.TotalMilliseconds:0} ms");

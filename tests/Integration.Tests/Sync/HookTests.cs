@@ -177,6 +177,36 @@ public sealed class HookTests(ClusterFixture cluster) : IClassFixture<ClusterFix
         Assert.True(Version((await h.ConfigMapAsync("helm"))!) > Version((await h.ConfigMapAsync("app"))!));
     }
 
+    [Fact]
+    public async Task Sync_SyncHookOfAKindItsRevisionDefines_RunsOnceTheCrdExists()
+    {
+        await using var h = new SyncHarness(cluster, "hookcrd");
+        var group = $"{h.Namespace}.example.com";
+        h.CleanUp($"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("crd.yaml", Manifests.WidgetCrd(group))
+            .Write("hook.yaml", $"""
+                apiVersion: {group}/v1
+                kind: Widget
+                metadata:
+                  name: seed
+                  namespace: {h.Namespace}
+                  annotations:
+                    gitops.dev/hook: Sync
+                    gitops.dev/sync-wave: "1"
+                spec:
+                  size: 1
+                """)
+            .Commit("a hook of a kind the revision defines");
+
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Synced, result.Phase);
+        var hook = Assert.Single(result.Hooks);
+        Assert.Equal((HookPhase.Sync, HookOutcome.Succeeded), (hook.Phase, hook.Outcome));
+        Assert.NotNull(await h.GetAsync($"/apis/{group}/v1/namespaces/{h.Namespace}/widgets/seed"));
+    }
+
     private static long Version(JsonObject obj) => long.Parse((string)obj["metadata"]!["resourceVersion"]!, CultureInfo.InvariantCulture);
 
     private static string? Uid(JsonObject? obj) => (string?)obj?["metadata"]?["uid"];

@@ -23,6 +23,15 @@ internal sealed record HookResult(ResourceKey Key, HookPhase Phase, HookOutcome 
 internal sealed record PreparedHook(PreparedObject Object, ReleaseRole Role)
 {
     public ResourceKey Key => Object.Key;
+
+    /// <summary>The ApplySet it runs for: only a hook of this set may be replaced by it.</summary>
+    public string ApplySetId { get; init; } = string.Empty;
+
+    /// <summary>The target's adopt: whether an unmanaged object under the hook's name may be replaced.</summary>
+    public bool Adopt { get; init; } = true;
+
+    /// <summary>What the hook may do about <paramref name="live"/>, the object now under its name.</summary>
+    public HookClaim Claim(System.Text.Json.Nodes.JsonObject? live) => HookClaims.Judge(Key, live, ApplySetId, Adopt);
 }
 
 internal static class HookOutcomeNames

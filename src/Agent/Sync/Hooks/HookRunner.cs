@@ -6,12 +6,14 @@ using GitOps.Diff.Release;
 namespace GitOps.Agent.Sync;
 
 /// <summary>
-/// Runs hooks: one phase's hooks wave by wave (the hooks of a wave at once), each replacing any
+/// Runs hooks: one phase's hooks wave by wave (the hooks of a wave at once), each replacing the
 /// object of its name left by an earlier run (deleted, and gone, before it is created: a Job's
-/// template is immutable, so a new revision's hook is never an update), waited for until it
+/// template is immutable, so a new revision's hook is never an update) — only this target's own
+/// hook, or an unmanaged object it adopts (<see cref="HookClaims"/>; the plan refused the rest
+/// before anything was written, this checks again right before the delete), waited for until it
 /// succeeds or fails, then deleted as its policy says. A wave with a failed hook ends the phase.
 /// </summary>
-internal sealed class HookRunner(IClusterClient api, SyncEngineOptions options, TimeProvider clock)
+internal sealed class HookRunner(IClusterClient api, IDiscovery discovery, SyncEngineOptions options, TimeProvider clock)
 {
     public async Task<IReadOnlyList<HookResult>> RunPhaseAsync(
         IReadOnlyList<PreparedHook> hooks, HookPhase phase, TimeSpan timeout, SecretRedactor redactor, CancellationToken ct)
@@ -31,6 +33,9 @@ internal sealed class HookRunner(IClusterClient api, SyncEngineOptions options, 
         return results;
     }
 
+    /// <summary>What <paramref name="hook"/> may do about the object now under its name (its kind must be served).</summary>
+    public async Task<HookClaim> ClaimAsync(PreparedHook hook, CancellationToken ct) => hook.Claim(await api.GetAsync(hook.Object.Path, ct));
+
     /// <summary>Runs hooks of one wave at once; each result names the hook and, when it failed, why.</summary>
     public async Task<IReadOnlyList<HookResult>> RunWaveAsync(
         IReadOnlyList<PreparedHook> wave, HookPhase phase, TimeSpan timeout, SecretRedactor redactor, CancellationToken ct) =>
@@ -38,6 +43,11 @@ internal sealed class HookRunner(IClusterClient api, SyncEngineOptions options, 
 
     private async Task<HookResult> RunOneAsync(PreparedHook hook, HookPhase phase, TimeSpan timeout, SecretRedactor redactor, CancellationToken ct)
     {
+        if (hook.Object.Resource is null && await discovery.ResolveAsync(hook.Object.Desired.ApiVersion, hook.Key.Kind, ct) is { } resource)
+        {
+            hook = hook with { Object = hook.Object with { Resource = resource } }; // its CRD came with the revision, in an earlier wave
+        }
+
         if (hook.Object.Resource is null)
         {
             return new HookResult(hook.Key, phase, HookOutcome.Failed, $"{phase} hook {hook.Key}: the server does not serve {hook.Object.Desired.ApiVersion} {hook.Key.Kind}");
@@ -46,7 +56,11 @@ internal sealed class HookRunner(IClusterClient api, SyncEngineOptions options, 
         var path = hook.Object.Path;
         try
         {
-            await ReplaceAsync(path, ct);
+            if (await ReplaceAsync(hook, path, ct) is { } refused)
+            {
+                return new HookResult(hook.Key, phase, HookOutcome.Failed, redactor.Redact($"{phase} {refused}"));
+            }
+
             var current = await api.ApplyAsync(path, hook.Object.Body, dryRun: false, ct);
             var progress = HookProgress.Of(current);
             await Poll.UntilAsync(clock, timeout, options.HealthPollInterval, async () =>
@@ -105,17 +119,29 @@ internal sealed class HookRunner(IClusterClient api, SyncEngineOptions options, 
         return reason is null ? string.Empty : $"; {reason}";
     }
 
-    /// <summary>Deletes what an earlier run left under this name, and waits until it is gone.</summary>
-    private async Task ReplaceAsync(string path, CancellationToken ct)
+    /// <summary>
+    /// Deletes what an earlier run left under this name (that very object: by uid), and waits until
+    /// it is gone; or, when the object there is not the hook's to replace, says why and touches nothing.
+    /// </summary>
+    private async Task<string?> ReplaceAsync(PreparedHook hook, string path, CancellationToken ct)
     {
-        if (!await api.DeleteAsync(path, ct))
+        var live = await api.GetAsync(path, ct);
+        var claim = hook.Claim(live);
+        if (claim.Verdict == HookClaimVerdict.Refuse)
         {
-            return;
+            return claim.Reason;
+        }
+
+        if (live is null || !await api.DeleteAsync(path, ct, new JsonObject { ["uid"] = (string?)live["metadata"]?["uid"] }))
+        {
+            return null;
         }
 
         if (!await Poll.UntilAsync(clock, options.EstablishTimeout, options.EstablishPollInterval, async () => await api.GetAsync(path, ct) is null, ct))
         {
             throw new KubeApiException(System.Net.HttpStatusCode.Conflict, "Timeout", $"the previous run's object is still present {options.EstablishTimeout.TotalSeconds:0}s after it was deleted");
         }
+
+        return null;
     }
 }

@@ -24,7 +24,7 @@ internal sealed record Prepared(IReadOnlyList<PreparedObject> Objects, SecretRed
 internal sealed class Preparer(IDiscovery discovery)
 {
     /// <summary>On hook objects: the ApplySet they ran for (they are not its members).</summary>
-    public const string HookOfLabel = "gitops.dev/hook-of";
+    public const string HookOfLabel = HookClaims.HookOfLabel;
 
     public async Task<Prepared> PrepareAsync(IReadOnlyList<ManifestFile> files, SyncTarget target, string applySetId, CancellationToken ct)
     {
@@ -38,7 +38,7 @@ internal sealed class Preparer(IDiscovery discovery)
         var prepared = Diff.Order.ApplyOrder.Sort(desired, d => d.Key)
             .Select(d => Label(d, applySetId, resources.GetValueOrDefault((d.ApiVersion, d.Key.Kind))) with { Wave = roles[d.Key].Wave })
             .ToList();
-        var hooks = prepared.Where(p => roles[p.Key] is { IsHook: true, Skipped: false }).Select(p => new PreparedHook(AsHook(p, applySetId), roles[p.Key])).ToList();
+        var hooks = prepared.Where(p => roles[p.Key] is { IsHook: true, Skipped: false }).Select(p => new PreparedHook(AsHook(p, applySetId), roles[p.Key]) { ApplySetId = applySetId, Adopt = target.Adopt }).ToList();
         return new Prepared(prepared.Where(p => !roles[p.Key].IsHook).ToList(), redactor) { Hooks = hooks };
     }
 

@@ -28,6 +28,10 @@ internal sealed record PassReport(SyncRequest Request, string? ClusterRevision, 
         return errors.Count == 0 ? null : Failure($"{errors.Count} object(s) {what}: {Errors(errors)}", Objects(decisions, new Dictionary<ResourceKey, ApplyOutcome>(), null, what));
     }
 
+    /// <summary>Hooks that would replace somebody else's object: the revision is refused before anything is written, each named.</summary>
+    public SyncResult HooksRefused(IReadOnlyList<Decision> decisions, IReadOnlyList<string> refused) =>
+        Failure($"{refused.Count} hook(s) refused; nothing was applied: {Errors(refused)}", Objects(decisions, new Dictionary<ResourceKey, ApplyOutcome>(), null, "a hook was refused"));
+
     /// <summary>The revision writes outside the target's confinement: refused as a whole, every object outside named.</summary>
     public SyncResult Outside(IReadOnlyList<ResourceKey> keys, IReadOnlyList<Diff.Confinement.ConfinementViolation> violations)
     {
