@@ -57,8 +57,8 @@ internal static partial class AgentConfigLoader
         {
             Cluster = top.String("cluster") ?? defaults.Cluster,
             Namespace = top.String("namespace") ?? defaults.Namespace,
-            Port = Port(top) ?? defaults.Port,
-            Concurrency = Concurrency(top) ?? defaults.Concurrency,
+            Port = IntegerIn(top, "port", 1, 65535) ?? defaults.Port,
+            Concurrency = IntegerIn(top, "concurrency", 1, 1000) ?? defaults.Concurrency,
             BindAddress = BindAddress(top),
             CacheDir = top.String("cacheDir") ?? defaults.CacheDir,
             LeaseName = top.String("leaseName") ?? defaults.LeaseName,
@@ -160,30 +160,18 @@ internal static partial class AgentConfigLoader
         return worker;
     }
 
-    private static int? Port(ConfigNode top)
+    /// <summary>An integer from <paramref name="min"/> to <paramref name="max"/>; null (and an error) otherwise or when absent.</summary>
+    private static int? IntegerIn(ConfigNode top, string key, int min, int max)
     {
-        const string Rule = "must be an integer from 1 to 65535";
-        var port = top.Integer("port", Rule);
-        if (port is < 1 or > 65535)
+        var rule = $"must be an integer from {min} to {max}";
+        var value = top.Integer(key, rule);
+        if (value < min || value > max)
         {
-            top.Error("port", Rule);
+            top.Error(key, rule);
             return null;
         }
 
-        return (int?)port;
-    }
-
-    private static int? Concurrency(ConfigNode top)
-    {
-        const string Rule = "must be an integer from 1 to 1000";
-        var slots = top.Integer("concurrency", Rule);
-        if (slots is < 1 or > 1000)
-        {
-            top.Error("concurrency", Rule);
-            return null;
-        }
-
-        return (int?)slots;
+        return (int?)value;
     }
 
     /// <summary>An IP address as written (<c>IPAddress.TryParse</c> alone takes <c>1</c> for 0.0.0.1); <c>*</c> is every interface.</summary>
