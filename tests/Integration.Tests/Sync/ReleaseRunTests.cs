@@ -92,26 +92,6 @@ public sealed class ReleaseRunTests(ClusterFixture cluster) : IClassFixture<Clus
                 image: web:1
         """;
 
-    private static string Deployment(string ns, string name, string image, int wave, int readySeconds) => $"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: {name}
-          namespace: {ns}
-          annotations:
-            gitops.dev/sync-wave: "{wave}"
-        spec:
-          replicas: 1
-          selector:
-            matchLabels: {"{"}app: {name}{"}"}
-          template:
-            metadata:
-              labels: {"{"}app: {name}{"}"}
-              annotations:
-                sim.gitops.dev/ready-seconds: "{readySeconds}"
-            spec:
-              containers:
-              - name: {name}
-                image: {image}
-        """;
+    private static string Deployment(string ns, string name, string image, int wave, int readySeconds) =>
+        ReleaseYaml.Deployment(ns, name, image, readySeconds, ("gitops.dev/sync-wave", $"{wave}"));
 }

@@ -16,7 +16,11 @@ internal static class ReleaseYaml
         """;
 
     /// <summary>A Deployment whose pods never become Ready, with a simulated kubelet or without one.</summary>
-    public static string NeverReadyDeployment(string ns, string name, params (string Key, string Value)[] annotations) => $"""
+    public static string NeverReadyDeployment(string ns, string name, params (string Key, string Value)[] annotations) =>
+        Deployment(ns, name, "nginx:1.25", readySeconds: 3600, annotations);
+
+    /// <summary>A Deployment of one replica whose simulated pod is Ready <paramref name="readySeconds"/> after it runs.</summary>
+    public static string Deployment(string ns, string name, string image, int readySeconds, params (string Key, string Value)[] annotations) => $"""
         apiVersion: apps/v1
         kind: Deployment
         metadata:
@@ -32,11 +36,11 @@ internal static class ReleaseYaml
             metadata:
               labels: {"{"}app: {name}{"}"}
               annotations:
-                sim.gitops.dev/ready-seconds: "3600"
+                sim.gitops.dev/ready-seconds: "{readySeconds}"
             spec:
               containers:
-              - name: web
-                image: nginx:1.25
+              - name: {name}
+                image: {image}
         """;
 
     /// <summary>A Job the server refuses to create (a Job's pods may not restart Always): a hook that fails at once, kubelet or not.</summary>
