@@ -32,8 +32,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   # RUNLEVEL=1 keeps the package scripts from starting lighttpd as a system service:
   # the tests start their own instance on a free loopback port.
-  install() { as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q "${missing[@]}" >&2; }
-  install || { as_root apt-get update -q >&2 && install; }
+  apt_install() { as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q "${missing[@]}" >&2; }
+  apt_install || { as_root apt-get update -q >&2 && apt_install; }
 fi
 
 # GitHub's REST description (OpenAPI), its webhook payload schemas and real example payloads.
