@@ -102,6 +102,15 @@ public sealed partial class GitSource : IGitSource
             ct);
     }
 
+    public Task<string?> FingerprintAsync(GitSourceSpec spec, string commitSha, IReadOnlyList<string> paths, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return cache.UseAsync(
+            spec,
+            (repository, _) => repository.Lookup(commitSha) is LibGit2Sharp.Commit commit ? TreeFingerprint.Of(commit, paths) : null,
+            ct);
+    }
+
     public Task<string?> HeadAsync(GitSourceSpec spec, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -33,4 +33,13 @@ public interface IGitSource
     /// <exception cref="GitSourceException">The commit is unknown, a refused entry, or a budget exceeded.</exception>
     Task ExportAsync(GitSourceSpec spec, string commitSha, string destination, CancellationToken ct) =>
         throw new NotSupportedException($"{GetType().Name} cannot export trees");
+
+    /// <summary>
+    /// The ids of <paramref name="paths"/> (from the repository root) in <paramref name="commitSha"/>,
+    /// as one string: equal for two commits exactly when those paths hold the same content there
+    /// (conservatively: the whole tree when a path is missing or involves a symlink). Null when the
+    /// source cannot tell; the render cache then keys by the commit's whole tree.
+    /// </summary>
+    Task<string?> FingerprintAsync(GitSourceSpec spec, string commitSha, IReadOnlyList<string> paths, CancellationToken ct) =>
+        Task.FromResult<string?>(null);
 }

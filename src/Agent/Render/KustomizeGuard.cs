@@ -23,15 +23,20 @@ internal static class KustomizeGuard
     /// <exception cref="ManifestException">A kustomization file that is not valid YAML.</exception>
     public static void Check(string repo, string folder) => Reachable(repo, folder);
 
+    /// <summary>What a build reaches: kustomization folders and the files they name, from the repository root, and whether it loads remote resources.</summary>
+    internal sealed record Reached(IReadOnlyList<string> Folders, IReadOnlyList<string> Files, bool Remote);
+
     /// <summary>
     /// Walks every kustomization the build of <paramref name="folder"/> reaches, refusing as
     /// <see cref="Check"/> does. Returns the kustomization folders and the files they name
     /// (resources, patches, generator files and env files), from the repository root: what the
     /// build can load, for <see cref="StderrSecrets"/>.
     /// </summary>
+    /// <param name="allowRemote">Remote resources are allowed (the target says so): recorded, not refused.</param>
     /// <inheritdoc cref="Check" path="/exception"/>
-    public static (IReadOnlyList<string> Folders, IReadOnlyList<string> Files) Reachable(string repo, string folder)
+    public static Reached Reachable(string repo, string folder, bool allowRemote = false)
     {
+        var remote = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var (folders, files) = (new List<string>(), new List<string>());
         var pending = new Stack<string>([folder]);
@@ -47,6 +52,12 @@ internal static class KustomizeGuard
             var (root, at) = ReadOne(repo, file);
             foreach (var (reference, source) in References(root, at, file))
             {
+                if (allowRemote && IsRemote(reference))
+                {
+                    remote = true;
+                    continue;
+                }
+
                 var target = Resolve(current, reference, source);
                 if (Directory.Exists(Path.Combine(repo, target)))
                 {
@@ -59,7 +70,7 @@ internal static class KustomizeGuard
             }
         }
 
-        return (folders, files);
+        return new Reached(folders, files, remote);
     }
 
     private static string? FileOf(string repo, string folder) =>
@@ -127,7 +138,7 @@ internal static class KustomizeGuard
     {
         if (IsRemote(reference))
         {
-            throw new RenderException($"{source}: '{reference}' is a remote resource; remote bases and files are refused (vendor them into the repository)");
+            throw new RenderException($"{source}: '{reference}' is a remote resource; remote bases and files are refused (vendor them into the repository, or allow them on the target: kustomize: {{allowRemoteResources: true}}, or --kustomize-allow-remote)");
         }
 
         return reference.StartsWith('/') || TreeExporter.Lexical(folder, reference) is not { } inside

@@ -12,10 +12,19 @@ internal sealed record HelmSettings(string? ReleaseName, IReadOnlyList<string> V
     public static HelmSettings None { get; } = new(null, [], null);
 }
 
+/// <summary>Kustomize's parameters of a target (agent config <c>kustomize:</c>, CLI <c>--kustomize-allow-remote</c>).</summary>
+/// <param name="AllowRemoteResources">Remote bases and files (git URLs, HTTP) may be loaded, over the network; off by default.</param>
+internal sealed record KustomizeSettings(bool AllowRemoteResources)
+{
+    public static KustomizeSettings None { get; } = new(false);
+}
+
 /// <summary>What a target says about rendering: an explicit kind (null: detect) and Helm's parameters.</summary>
 internal sealed record RenderSettings(SourceKind? Kind, HelmSettings Helm)
 {
     public static RenderSettings Detect { get; } = new(null, HelmSettings.None);
+
+    public KustomizeSettings Kustomize { get; init; } = KustomizeSettings.None;
 }
 
 /// <summary>The cluster as Helm's <c>.Capabilities</c> sees it; <see cref="Offline"/> leaves Helm's defaults.</summary>
@@ -37,6 +46,14 @@ internal sealed record Capabilities(string? KubeVersion, IReadOnlyList<string> A
 internal sealed record RenderJob(string Target, SourceKind Kind, string Path, string? TreeKey, Func<string, CancellationToken, Task> Export)
 {
     public HelmSettings Helm { get; init; } = HelmSettings.None;
+
+    public KustomizeSettings Kustomize { get; init; } = KustomizeSettings.None;
+
+    /// <summary>
+    /// The ids of repository paths in the job's commit, as one string (<see cref="IGitSource.FingerprintAsync"/>):
+    /// lets the cache hit at another commit whose loaded paths are unchanged. Null: keyed by <see cref="TreeKey"/> only.
+    /// </summary>
+    public Func<IReadOnlyList<string>, CancellationToken, Task<string?>>? Fingerprint { get; init; }
 
     /// <summary>The release namespace (the target's default namespace).</summary>
     public string Namespace { get; init; } = "default";

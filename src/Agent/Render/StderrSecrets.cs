@@ -52,7 +52,8 @@ internal static class StderrSecrets
     {
         try
         {
-            return KustomizeGuard.Reachable(repo, folder);
+            var reached = KustomizeGuard.Reachable(repo, folder, allowRemote: true);
+            return (reached.Folders, reached.Files);
         }
         catch (Exception ex) when (ex is RenderException or ManifestException or IOException)
         {

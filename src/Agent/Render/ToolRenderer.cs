@@ -14,14 +14,14 @@ namespace GitOps.Agent.Render;
 internal sealed class ToolRenderer : IRenderer
 {
     private readonly RenderOptions options;
-    private readonly RenderCache cache;
+    private readonly LoadedCache cache;
     private int runs;
 
     public ToolRenderer(RenderOptions options)
     {
         this.options = options;
         Tools = new Tools(options);
-        cache = new RenderCache(options.CacheBytes);
+        cache = new LoadedCache(options.CacheBytes);
     }
 
     public Tools Tools { get; }
@@ -34,8 +34,8 @@ internal sealed class ToolRenderer : IRenderer
         var what = $"target '{job.Target}': {(job.Kind == SourceKind.Helm ? "helm template" : "kustomize build")} of {Display(job.Path)}";
         var tool = await (job.Kind == SourceKind.Helm ? Tools.HelmAsync(ct) : Tools.KustomizeAsync(ct))
             ?? throw new RenderException($"target '{job.Target}': {Display(job.Path)} is a {(job.Kind == SourceKind.Helm ? "Helm chart" : "Kustomize folder")}, but {Tools.Advice(job.Kind)}");
-        var key = job.TreeKey is null ? null : KeyOf(job, tool);
-        if (key is not null && cache.TryGet(key, out var cached))
+        var settings = SettingsKey(job, tool);
+        if (await cache.TryGetAsync(settings, job, ct) is { } cached)
         {
             return cached;
         }
@@ -56,7 +56,7 @@ internal sealed class ToolRenderer : IRenderer
                 throw new RenderException($"{what}: {ex.Message}", ex);
             }
 
-            var args = job.Kind == SourceKind.Helm ? await HelmArgsAsync(job, repo, temp, what, ct) : KustomizeArgs(job, repo, tool);
+            var (args, loaded) = job.Kind == SourceKind.Helm ? await HelmArgsAsync(job, repo, temp, what, ct) : KustomizeArgs(job, repo, tool);
             Interlocked.Increment(ref runs);
             var result = await ToolProcess.RunAsync(tool.Path, args, repo, home, options, what, ct);
             if (result.ExitCode != 0)
@@ -67,11 +67,7 @@ internal sealed class ToolRenderer : IRenderer
             }
 
             var files = job.Kind == SourceKind.Helm ? RenderedOutput.Helm(job.Path, result.Stdout) : RenderedOutput.Kustomize(job.Path, result.Stdout);
-            if (key is not null)
-            {
-                cache.Put(key, files);
-            }
-
+            await cache.PutAsync(settings, job, loaded, files, ct);
             return files;
         }
         finally
@@ -80,13 +76,15 @@ internal sealed class ToolRenderer : IRenderer
         }
     }
 
-    private static List<string> KustomizeArgs(RenderJob job, string repo, Tool tool)
+    /// <returns>The arguments, and the repository paths the build loads (null when it loads remote resources: then the whole tree keys the cache).</returns>
+    private static (List<string> Args, IReadOnlyList<string>? Loaded) KustomizeArgs(RenderJob job, string repo, Tool tool)
     {
-        KustomizeGuard.Check(repo, job.Path);
-        return [tool.KubectlKustomize ? "kustomize" : "build", Relative(job.Path), "--load-restrictor", "LoadRestrictionsRootOnly"];
+        var reached = KustomizeGuard.Reachable(repo, job.Path, job.Kustomize.AllowRemoteResources);
+        return ([tool.KubectlKustomize ? "kustomize" : "build", Relative(job.Path), "--load-restrictor", "LoadRestrictionsRootOnly"],
+            reached.Remote ? null : [.. reached.Folders, .. reached.Files]);
     }
 
-    private static async Task<List<string>> HelmArgsAsync(RenderJob job, string repo, string temp, string what, CancellationToken ct)
+    private static async Task<(List<string> Args, IReadOnlyList<string>? Loaded)> HelmArgsAsync(RenderJob job, string repo, string temp, string what, CancellationToken ct)
     {
         if (!File.Exists(Path.Combine(repo, job.Path, SourceKinds.ChartFile)))
         {
@@ -94,6 +92,7 @@ internal sealed class ToolRenderer : IRenderer
         }
 
         var args = new List<string> { "template", job.Helm.ReleaseName ?? job.Target, Relative(job.Path), "--namespace", job.Namespace, "--include-crds" };
+        var loaded = new List<string> { job.Path };
         if (job.Capabilities.KubeVersion is { } version)
         {
             args.AddRange(["--kube-version", version]);
@@ -118,6 +117,7 @@ internal sealed class ToolRenderer : IRenderer
             }
 
             args.AddRange(["--values", Relative(inside)]);
+            loaded.Add(inside);
         }
 
         if (job.Helm.Values is { } values)
@@ -127,7 +127,7 @@ internal sealed class ToolRenderer : IRenderer
             args.AddRange(["--values", inline]);
         }
 
-        return args;
+        return (args, loaded);
     }
 
     /// <summary>Temp paths in the tool's words become repository paths.</summary>
@@ -135,11 +135,12 @@ internal sealed class ToolRenderer : IRenderer
         stderr.Trim().Replace(repo + "/", string.Empty, StringComparison.Ordinal).Replace(repo, ".", StringComparison.Ordinal)
             .Replace(temp, "<render>", StringComparison.Ordinal);
 
-    private static string KeyOf(RenderJob job, Tool tool)
+    /// <summary>All that decides the output besides the repository's content (which <see cref="LoadedCache"/> adds).</summary>
+    private static string SettingsKey(RenderJob job, Tool tool)
     {
         var text = string.Join(
             '\n',
-            job.Kind, tool.Path, tool.Version, job.TreeKey, job.Path, job.Target, job.Namespace,
+            job.Kind, tool.Path, tool.Version, job.Path, job.Target, job.Namespace, job.Kustomize.AllowRemoteResources,
             job.Helm.ReleaseName, string.Join('\u0001', job.Helm.ValuesFiles), job.Helm.Values?.ToJsonString(), job.Capabilities.Key);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }

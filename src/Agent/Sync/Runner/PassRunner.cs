@@ -154,7 +154,9 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         return new Render.RenderJob(request.Target.Name, kind, render.Path, render.TreeKey, (folder, ct) => git.ExportAsync(spec, commit, folder, ct))
         {
             Helm = settings.Helm,
+            Kustomize = settings.Kustomize,
             Namespace = request.Target.DefaultNamespace,
+            Fingerprint = (paths, ct) => git.FingerprintAsync(spec, commit, paths, ct),
         };
     }
 
