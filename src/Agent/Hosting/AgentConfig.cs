@@ -85,6 +85,9 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
     /// <summary>The read-only pages and their JSON API on <see cref="Port"/>.</summary>
     public GitOps.Agent.Hosting.Web.WebOptions Web { get; init; } = new();
 
+    /// <summary>The Kustomize and Helm binaries and the timeout of one run (<c>render:</c>; the environment when not set).</summary>
+    public GitOps.Agent.Render.RenderOptions Render { get; init; } = GitOps.Agent.Render.RenderOptions.FromEnvironment();
+
     /// <summary>Lease name for leader election among replicas.</summary>
     public string LeaseName { get; init; } = "gitops-agent";
 

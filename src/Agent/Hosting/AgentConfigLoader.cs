@@ -68,6 +68,7 @@ internal static partial class AgentConfigLoader
             Receivers = ReceiverConfig.Read(top, errors),
             Web = GitOps.Agent.Hosting.Web.WebOptions.Read(top),
             HealthRules = HealthRulesConfig.Read(top, errors),
+            Render = RenderConfig.Tools(top),
         };
         top.Finish();
         return config;

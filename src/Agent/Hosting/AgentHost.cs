@@ -33,11 +33,12 @@ internal static class AgentHost
         s.AddSingleton(config);
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(api);
-        s.AddSingleton(sp => new AgentMetrics(sp.GetRequiredService<KubeApi>().Requests, sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(_ => new Render.ToolRenderer(config.Render));
+        s.AddSingleton(sp => new AgentMetrics(sp.GetRequiredService<KubeApi>().Requests, sp.GetRequiredService<TimeProvider>()).WithRenderTools(sp.GetRequiredService<Render.ToolRenderer>().Tools));
         s.AddSingleton<AgentReadiness>();
         s.AddSingleton(sp => new LeaseFence(LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>()));
-        s.AddSingleton(sp => new SyncEngines(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<WatchCache>(), config.Targets, new SyncEngineOptions { HealthRules = config.HealthRules }, sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(sp => new SyncEngines(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<WatchCache>(), config.Targets, new SyncEngineOptions { HealthRules = config.HealthRules }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Render.ToolRenderer>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
         // Notes of all targets of a repository share one commit and one push per flush (NoteBatcher).
         s.AddSingleton<ICommitStatusStore>(sp => new NoteBatcher(

@@ -90,6 +90,35 @@ internal sealed class AgentMetrics
         }
     }
 
+    /// <summary>
+    /// <c>gitops_render_tool_info{tool, version, path}</c>: 1 per Kustomize/Helm binary found (with the
+    /// version it reports), 0 with version <c>not found</c> for one that is not. The tools are asked
+    /// now, in the background (once: the answer is kept and is what renders use).
+    /// </summary>
+    public AgentMetrics WithRenderTools(Render.Tools tools)
+    {
+        var info = Metrics.WithCustomRegistry(registry).CreateGauge("gitops_render_tool_info", "The Kustomize and Helm binaries renders use, by the version they report; 0 when not found.", "tool", "version", "path");
+        var reported = new List<Task>();
+        foreach (var (name, probe) in new[] { ("kustomize", tools.KustomizeAsync(CancellationToken.None)), ("helm", tools.HelmAsync(CancellationToken.None)) })
+        {
+            reported.Add(probe.ContinueWith(
+                t =>
+                {
+                    var tool = t.IsCompletedSuccessfully ? t.Result : null;
+                    info.WithLabels(name, tool?.Version ?? "not found", tool?.Path ?? tools.Configured(name)).Set(tool is null ? 0 : 1);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default));
+        }
+
+        RenderToolsReported = Task.WhenAll(reported);
+        return this;
+    }
+
+    /// <summary>Completes once <see cref="WithRenderTools"/>'s series are set.</summary>
+    internal Task RenderToolsReported { get; private set; } = Task.CompletedTask;
+
     public void RecordError(string target, string stage) => errors.Value.WithLabels(target, stage).Inc();
 
     public void SetLeader(bool leading) => leader.Set(leading ? 1 : 0);

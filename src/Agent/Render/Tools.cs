@@ -19,10 +19,13 @@ internal sealed class Tools(RenderOptions options)
 
     public Task<Tool?> HelmAsync(CancellationToken ct) => FindAsync(options.HelmPath, SourceKind.Helm, ct);
 
+    /// <summary>The path or name configured for <c>kustomize</c> or <c>helm</c>.</summary>
+    public string Configured(string tool) => tool == "helm" ? options.HelmPath : options.KustomizePath;
+
     /// <summary>What to install, for the error of a missing tool.</summary>
     public string Advice(SourceKind kind) => kind == SourceKind.Helm
-        ? $"helm (v4.1.4 is tested) was not found at '{options.HelmPath}': install helm, or set GITOPS_HELM to its path"
-        : $"kustomize was not found at '{options.KustomizePath}': install kubectl (its built-in 'kubectl kustomize') or kustomize (v5.5 is tested), or set GITOPS_KUSTOMIZE to its path";
+        ? $"helm (v4.1.4 is tested) was not found at '{options.HelmPath}': install helm, or set its path (agent config render.helm, or GITOPS_HELM)"
+        : $"kustomize was not found at '{options.KustomizePath}': install kubectl (its built-in 'kubectl kustomize') or kustomize (v5.5 is tested), or set its path (agent config render.kustomize, or GITOPS_KUSTOMIZE)";
 
     /// <summary>One line per tool for <c>gitops version</c>: its path and version, or that it is missing.</summary>
     public async Task<IReadOnlyList<string>> DescribeAsync(CancellationToken ct)

@@ -31,6 +31,21 @@ public sealed class AgentMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task WithRenderTools_FoundAndMissing_ExportsTheVersionOrZero()
+    {
+        var tools = new GitOps.Agent.Render.Tools(new GitOps.Agent.Render.RenderOptions { KustomizePath = "kubectl", HelmPath = "/no/such/helm" });
+        metrics.WithRenderTools(tools);
+        await metrics.RenderToolsReported;
+        var kustomize = await tools.KustomizeAsync(CancellationToken.None);
+
+        var text = metrics.Render();
+
+        Assert.NotNull(kustomize);
+        Assert.Contains($"gitops_render_tool_info{{tool=\"kustomize\",version=\"{kustomize.Version}\",path=\"{kustomize.Path}\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("gitops_render_tool_info{tool=\"helm\",version=\"not found\",path=\"/no/such/helm\"} 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SetLeader_LeadingThenLost_ExportsOneThenZero()
     {
         metrics.SetLeader(true);
