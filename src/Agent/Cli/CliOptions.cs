@@ -19,9 +19,11 @@ internal static class CliOptions
 
     public static Option<string[]> HelmValues() => new("--helm-values") { Description = "Helm values file, relative to --path and inside the repository (repeatable, applied in order)", AllowMultipleArgumentsPerToken = false };
 
-    /// <summary>What the render flags say: Helm's release and values files (the kind is detected from the folder).</summary>
-    public static Render.RenderSettings RenderSettings(ParseResult parse, Option<string?> release, Option<string[]> values) =>
-        new(null, new Render.HelmSettings(parse.GetValue(release), parse.GetValue(values) ?? [], null));
+    public static Option<bool> KustomizeAllowRemote() => new("--kustomize-allow-remote") { Description = "Let a kustomization load remote bases and files (git URLs, HTTP) over the network; refused by default" };
+
+    /// <summary>What the render flags say: Helm's release and values files, Kustomize's remote resources (the kind is detected from the folder).</summary>
+    public static Render.RenderSettings RenderSettings(ParseResult parse, Option<string?> release, Option<string[]> values, Option<bool> allowRemote) =>
+        new(null, new Render.HelmSettings(parse.GetValue(release), parse.GetValue(values) ?? [], null)) { Kustomize = new Render.KustomizeSettings(parse.GetValue(allowRemote)) };
 
     public static string DefaultCacheDir() =>
         Environment.GetEnvironmentVariable("GITOPS_CACHE_DIR")

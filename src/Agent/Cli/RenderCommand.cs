@@ -24,8 +24,9 @@ internal static class RenderCommand
         var ns = new Option<string>("--namespace", "-n") { Description = "Helm's release namespace", DefaultValueFactory = _ => "default" };
         var release = CliOptions.HelmRelease();
         var values = CliOptions.HelmValues();
-        var command = new Command("render", "Read manifests exactly as the agent does and print them in apply order") { path, output, showSecrets, ns, release, values };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(showSecrets), parse.GetValue(ns)!, CliOptions.RenderSettings(parse, release, values), ct));
+        var remote = CliOptions.KustomizeAllowRemote();
+        var command = new Command("render", "Read manifests exactly as the agent does and print them in apply order") { path, output, showSecrets, ns, release, values, remote };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(showSecrets), parse.GetValue(ns)!, CliOptions.RenderSettings(parse, release, values, remote), ct));
         return command;
     }
 
@@ -62,6 +63,7 @@ internal static class RenderCommand
         var job = new RenderJob(dir.Name, kind, path, TreeKey: null, (dest, token) => FolderExport.CopyAsync(root, path, dest, GitOptions.Default, token))
         {
             Helm = settings.Helm,
+            Kustomize = settings.Kustomize,
             Namespace = ns,
         };
         return await new ToolRenderer(RenderOptions.FromEnvironment()).RenderAsync(job, ct);

@@ -63,7 +63,10 @@ internal sealed class ToolRenderer : IRenderer
             {
                 var valuesFiles = job.Helm.ValuesFiles.Select(f => f.StartsWith('/') ? null : TreeExporter.Lexical(job.Path, f)).OfType<string>();
                 var redactor = StderrSecrets.For(repo, job.Path, valuesFiles, job.Helm.Values);
-                throw new RenderException($"{what} failed: {redactor.Redact(Rewrite(result.Stderr, repo, temp))}");
+                var message = Rewrite(result.Stderr, repo, temp);
+                var at = job.Kind == SourceKind.Kustomize ? KustomizeErrors.Locate(message, job.Path, repo) : null;
+                message = UrlRedactor.Redact(job.Kind == SourceKind.Kustomize ? KustomizeErrors.Clean(message) : message);
+                throw new RenderException($"{what} failed: {(at is null ? string.Empty : at + ": ")}{redactor.Redact(message)}");
             }
 
             var files = job.Kind == SourceKind.Helm ? RenderedOutput.Helm(job.Path, result.Stdout) : RenderedOutput.Kustomize(job.Path, result.Stdout);
