@@ -138,7 +138,7 @@ internal static class KustomizeGuard
     {
         if (IsRemote(reference))
         {
-            throw new RenderException($"{source}: '{reference}' is a remote resource; remote bases and files are refused (vendor them into the repository, or allow them on the target: kustomize: {{allowRemoteResources: true}}, or --kustomize-allow-remote)");
+            throw new RenderException($"{source}: '{UrlRedactor.Redact(reference)}' is a remote resource; remote bases and files are refused (vendor them into the repository, or allow them on the target: kustomize: {{allowRemoteResources: true}}, or --kustomize-allow-remote)");
         }
 
         return reference.StartsWith('/') || TreeExporter.Lexical(folder, reference) is not { } inside
