@@ -41,6 +41,20 @@ public sealed class StatusEndpointsTests(ClusterFixture cluster) : IClassFixture
         Assert.Contains("gitops_build_info{version=", text, StringComparison.Ordinal);
         Assert.Contains("gitops_api_requests_total{verb=", text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("gitops_render_tool_info{tool=\"kustomize\",version=\"v5.", await ToolsReportedAsync(http), StringComparison.Ordinal);
+    }
+
+    /// <summary>The tools are asked for their versions in the background at start: a scrape soon after shows them.</summary>
+    private static async Task<string> ToolsReportedAsync(HttpClient http)
+    {
+        var text = string.Empty;
+        for (var i = 0; i < 100 && !text.Contains("gitops_render_tool_info{tool=\"helm\"", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(i == 0 ? 0 : 100);
+            text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        }
+
+        return text;
     }
 
     [Fact]
