@@ -18,7 +18,8 @@ public enum SourceKind
 /// <param name="Path">The folder, from the repository root ("" for the root).</param>
 /// <param name="TreeKey">
 /// The id of the commit's root tree: everything a tool can load, so equal keys render equally.
-/// Conservative on purpose (a commit elsewhere in the repository renders again).
+/// The render cache also hits across trees when the paths a build loaded are unchanged
+/// (<see cref="IGitSource.FingerprintAsync"/>); this key is the shortcut and the fallback.
 /// </param>
 public sealed record RenderSource(SourceKind Kind, string Path, string TreeKey);
 
