@@ -44,6 +44,18 @@ public sealed class ShardAssignmentTests
         Assert.Equal(now.OrderBy(p => p.Key), ShardAssignment.Assign(7, live, Holders(now)).OrderBy(p => p.Key));
     }
 
+    [Fact]
+    public void Assign_TheExtraShards_StayWithTheReplicasHoldingThem()
+    {
+        // 7 over 4: three replicas hold 2, one holds 1. Whoever sorts first by name must not get an
+        // extra shard taken from a replica that already holds its ⌈N/R⌉.
+        var holders = new Dictionary<int, string> { [0] = "r0", [1] = "r1", [2] = "r1", [3] = "r2", [4] = "r2", [5] = "r3", [6] = "r3" };
+
+        var after = ShardAssignment.Assign(7, Replicas(4), holders);
+
+        Assert.Equal(holders.OrderBy(p => p.Key), after.OrderBy(p => p.Key));
+    }
+
     [Theory]
     [InlineData(6, 3)]
     [InlineData(7, 3)]
