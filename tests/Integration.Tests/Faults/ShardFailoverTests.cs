@@ -89,6 +89,95 @@ public sealed class ShardFailoverTests(ClusterFixture cluster, ITestOutputHelper
         }
     }
 
+    [Fact]
+    public async Task Agent_ShardHolderPausedPastItsLeases_WritesNothingForTheShardsItLost()
+    {
+        const int objects = 600;
+        await using var a = new AgentHarness(cluster, "shardpause");
+        var names = TwoPerShard();
+        var big = names[0];
+        foreach (var name in names)
+        {
+            a.Sync.Repo.Write($"{name}/cm.yaml", Yaml.ConfigMap(a.Namespace, name, ("v", "1")));
+        }
+
+        a.Sync.Repo.Commit("first");
+        var first = a.Push();
+        var agents = Replicas.Select(id => Start(a, id, Targets(a, names))).ToList();
+        try
+        {
+            await a.WaitForStatusAsync(first, "Synced", TimeSpan.FromSeconds(90), big);
+            var shard = ShardAssignment.ShardOf(big, Shards);
+            var holders = await BalancedAsync(a, Replicas);
+            var paused = agents.Single(p => p.Identity == holders[shard]);
+
+            a.Sync.Repo.Write($"{big}/cm.yaml", Many(a.Namespace, big, objects, "old")).Commit("old: many objects");
+            var old = a.Push();
+            await AgentHarness.EventuallyAsync(
+                () => Task.FromResult(paused.Lines.Any(l => l.Contains($"{big} at {old}: Progressing", StringComparison.Ordinal)) ? "applying" : null),
+                TimeSpan.FromSeconds(60),
+                "the shard's holder starting to apply");
+            paused.Pause();
+            output.WriteLine($"paused {paused.Identity} (shard {shard}) while applying {big}");
+
+            a.Sync.Repo.Write($"{big}/cm.yaml", Many(a.Namespace, big, objects, "new")).Commit("new");
+            var newer = a.Push();
+            await a.WaitForStatusAsync(newer, "Synced", TimeSpan.FromSeconds(90), big);
+            Assert.NotEqual(paused.Identity, (await HoldersAsync(a)).GetValueOrDefault(shard));
+            var before = await VersionsAsync(a, big);
+            var oldNote = Note(a, old);
+
+            paused.Resume();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var settled = await VersionsAsync(a, big);
+            await Task.Delay(TimeSpan.FromSeconds(7)); // it rejoins meanwhile, and the shards are shared out again
+
+            // As with one leader Lease: only requests already on their way to the socket when it froze.
+            var changed = before.Zip(await VersionsAsync(a, big)).Count(p => p.First != p.Second);
+            output.WriteLine($"objects of {big} written after SIGCONT: {changed}");
+            Assert.InRange(changed, 0, new GitOps.Agent.Sync.SyncEngineOptions().Parallelism);
+            Assert.Equal(settled, await VersionsAsync(a, big));
+            Assert.Equal(objects, (await ValuesAsync(a, big)).Count(v => v == "new"));
+            Assert.Equal(oldNote, Note(a, old)); // the paused replica's verdict on the old commit never went out
+            Assert.Contains(paused.Lines, l => l.Contains($"stopped syncing shard {shard}", StringComparison.Ordinal) || l.Contains($"the Lease of shard {shard} was not renewed", StringComparison.Ordinal));
+            Assert.False(paused.HasExited, "the paused replica must live on");
+            await BalancedAsync(a, Replicas);
+        }
+        finally
+        {
+            agents.ForEach(p => p.Dispose());
+        }
+    }
+
+    private static string Many(string ns, string prefix, int count, string value) =>
+        string.Join("\n---\n", Enumerable.Range(0, count).Select(i => Yaml.ConfigMap(ns, $"{prefix}-{i:000}", ("v", value))));
+
+    private static async Task<List<JsonObject>> ItemsAsync(AgentHarness a, string prefix)
+    {
+        var list = await a.Sync.Api.ListAsync($"/api/v1/namespaces/{a.Namespace}/configmaps", null, CancellationToken.None);
+        return [.. (list["items"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(i => ((string?)i["metadata"]!["name"])!.StartsWith($"{prefix}-", StringComparison.Ordinal))
+            .OrderBy(i => (string?)i["metadata"]!["name"], StringComparer.Ordinal)];
+    }
+
+    private static async Task<List<string>> VersionsAsync(AgentHarness a, string prefix) =>
+        [.. (await ItemsAsync(a, prefix)).Select(i => $"{i["metadata"]!["name"]}={i["metadata"]!["resourceVersion"]}")];
+
+    private static async Task<List<string?>> ValuesAsync(AgentHarness a, string prefix) =>
+        [.. (await ItemsAsync(a, prefix)).Select(i => (string?)i["data"]?["v"])];
+
+    private static string Note(AgentHarness a, string commit)
+    {
+        try
+        {
+            return Processes.Run("git", a.Sync.Repo.Root, null, "--git-dir", a.Remote, "notes", $"--ref={GitNotesStatus.NotesRef}", "show", commit);
+        }
+        catch (InvalidOperationException)
+        {
+            return "(no note)";
+        }
+    }
+
     private AgentProcess Start(AgentHarness a, string identity, string targets) =>
         new(identity, cluster.Kubeconfig, a.Namespace, targets, output, leaseDuration: $"{Lease.TotalSeconds}s", extra: $"shards: {Shards}");
 
