@@ -56,6 +56,10 @@ public sealed class DeployManifestTests(ClusterFixture cluster, DeployNamespaces
         AssertAllowed(agent.Kubectl("create", "-f", lease, DryRun));
         AssertAllowed(agent.Kubectl("apply", "--server-side", "--field-manager=gitops-agent", "-f", lease, DryRun));
         Assert.True(agent.CanI("update", "leases/gitops-agent", namespaces.Agent));
+        // shards: the Lease of each shard, each replica's heartbeat (named after its Pod), one LIST of them all.
+        Assert.True(agent.CanI("update", "leases/gitops-agent-shard-2", namespaces.Agent));
+        Assert.True(agent.CanI("update", "leases/gitops-agent-replica-gitops-agent-7d9f-x2k4", namespaces.Agent));
+        Assert.True(agent.CanI("list", "leases", namespaces.Agent));
         Assert.True(agent.CanI("create", "configmaps", namespaces.Agent));
         Assert.True(agent.CanI("delete", "configmaps", namespaces.Agent));
         Assert.True(agent.CanI("create", "events", namespaces.Agent));
