@@ -43,10 +43,11 @@ internal sealed partial class ShardGate(
         readiness.MarkReady();
         try
         {
+            var failures = 0;
             while (!stoppingToken.IsCancellationRequested)
             {
-                await RoundSafelyAsync(stoppingToken);
-                await Task.Delay(Period, clock, stoppingToken);
+                failures = await RoundSafelyAsync(stoppingToken) ? 0 : failures + 1;
+                await Task.Delay(Delay(failures), clock, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,20 +60,29 @@ internal sealed partial class ShardGate(
         }
     }
 
-    /// <summary>One round; any failure (the API server gone) is told and the next round starts over.</summary>
-    internal async Task RoundSafelyAsync(CancellationToken ct)
+    /// <summary>One round; any failure (the API server gone) is told, and false: the next round starts over.</summary>
+    internal async Task<bool> RoundSafelyAsync(CancellationToken ct)
     {
         try
         {
             await RoundAsync(ct);
             ReportReachable(null);
+            return true;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             ReportReachable(ex);
             LogRoundFailed(logger, leases.Identity, ex.GetType().Name, ex.Message);
+            return false;
         }
     }
+
+    /// <summary>
+    /// After failures, rounds back off (fewer log lines and requests during an outage), but never
+    /// beyond a third of a lease duration: once the server is back, shards are held again within seconds.
+    /// </summary>
+    private TimeSpan Delay(int failures) =>
+        TimeSpan.FromTicks(Math.Min(config.LeaseDuration.Ticks / 3, Period.Ticks << Math.Min(failures, 4)));
 
     private async Task RoundAsync(CancellationToken ct)
     {
