@@ -77,8 +77,11 @@ public sealed class DeployManifestTests(ClusterFixture cluster, DeployNamespaces
         AssertForbidden(agent.Kubectl("create", "clusterrolebinding", name, "--clusterrole=view", $"--serviceaccount={namespaces.Managed}:default", DryRun));
         Assert.False(agent.CanI("create", "customresourcedefinitions.apiextensions.k8s.io"));
         Assert.False(agent.CanI("get", "secrets", "kube-system"));
-        // Leases other than its own are off limits even in gitops-system.
-        Assert.False(agent.CanI("update", "leases/another-lease", namespaces.Agent));
+        // Leases: with shards every replica renews a heartbeat named after its Pod, so in gitops-system
+        // the rule cannot name them; elsewhere (the control plane's own Leases) they stay off limits,
+        // and no Lease may be deleted.
+        Assert.False(agent.CanI("update", "leases/kube-controller-manager", "kube-system"));
+        Assert.False(agent.CanI("delete", "leases/gitops-agent-shard-0", namespaces.Agent));
     }
 
     [Fact]
