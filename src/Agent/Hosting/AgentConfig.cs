@@ -11,7 +11,7 @@ namespace GitOps.Agent.Hosting;
 /// port: 8080                    # /healthz, /readyz, /metrics
 /// bindAddress: 10.0.0.5         # an IP address; absent or * listens on every interface
 /// cacheDir: /var/cache/gitops   # bare clones
-/// leaseName: gitops-agent
+/// leaseName: gitops-agent     # with shards: the prefix of gitops-agent-shard-<i> and gitops-agent-replica-<identity>
 /// leaseDuration: 15s            # at least 3s
 /// shards: 3                     # targets split over Leases the replicas share out (see Shards/ShardGate)
 /// backoff: {initial: 2s, max: 5m}
