@@ -1,0 +1,79 @@
+using System.Net;
+using GitOps.TestSupport.Git;
+
+namespace GitOps.TestSupport.Helm;
+
+/// <summary>
+/// A real HTTP chart repository: lighttpd serving an <c>index.yaml</c> and the packages the real
+/// <c>helm package</c> made, behind basic auth under <c>/charts</c>, on a free port. Packages
+/// published with <see cref="PublishElsewhere"/> go under <c>/public</c> (no auth) and the index
+/// names them by another address of this machine, as indexes that link to a CDN do. A test shows
+/// that nothing asks the repository by stopping it (<see cref="Stop"/>).
+/// </summary>
+public sealed class ChartRepositoryServer : IDisposable
+{
+    public const string User = "bob";
+    public const string Password = "chart-repo-p4ss-5d1e";
+
+    private readonly string root = Directory.CreateTempSubdirectory("gitops-charts-").FullName;
+    private readonly StaticHttpServer server;
+
+    public ChartRepositoryServer()
+    {
+        Directory.CreateDirectory(Combine("www/charts"));
+        Directory.CreateDirectory(Combine("www/public"));
+        File.WriteAllText(Combine("users"), $"{User}:{Password}\n");
+        server = new StaticHttpServer(root, port => Config(port));
+    }
+
+    /// <summary>The repository URL (<c>http://127.0.0.1:PORT/charts</c>).</summary>
+    public string Url => $"http://127.0.0.1:{server.Port}/charts";
+
+    public int Port => server.Port;
+
+    /// <summary>Stops serving: from now on every request to the repository fails.</summary>
+    public void Stop() => server.Dispose();
+
+    /// <summary>Packages the chart in <paramref name="chartDir"/> with helm into the repository and rebuilds the index.</summary>
+    public void Publish(string chartDir)
+    {
+        Helm.Run(root, "package", chartDir, "--destination", Combine("www/charts"));
+        Helm.Run(root, "repo", "index", Combine("www/charts"), "--url", Url);
+    }
+
+    /// <summary>Packages the chart under <c>/public</c> and makes the index name it at <paramref name="host"/> (another address of this machine).</summary>
+    public void PublishElsewhere(string chartDir, IPAddress host)
+    {
+        Helm.Run(root, "package", chartDir, "--destination", Combine("www/public"));
+        Helm.Run(root, "repo", "index", Combine("www/public"), "--url", $"http://{host}:{server.Port}/public");
+        File.Copy(Combine("www/public/index.yaml"), Combine("www/charts/index.yaml"), overwrite: true);
+    }
+
+    /// <summary>Writes a secret into a file of its own, as a mounted Kubernetes Secret would be.</summary>
+    public string SecretFile(string name, string value)
+    {
+        var path = Combine($"secret-{name}-{Guid.NewGuid():N}");
+        File.WriteAllText(path, value + "\n");
+        return path;
+    }
+
+    public void Dispose()
+    {
+        server.Dispose();
+        Directory.Delete(root, recursive: true);
+    }
+
+    private string Combine(string name) => Path.Combine(root, name);
+
+    private string Config(int port) => $$"""
+        server.document-root = "{{Combine("www")}}"
+        server.bind = "0.0.0.0"
+        server.port = {{port}}
+        server.errorlog = "{{Combine("error.log")}}"
+        server.modules = ("mod_auth", "mod_authn_file")
+        mimetype.assign = (".yaml" => "application/x-yaml", ".tgz" => "application/gzip")
+        auth.backend = "plain"
+        auth.backend.plain.userfile = "{{Combine("users")}}"
+        auth.require = ("/charts" => ("method" => "basic", "realm" => "charts", "require" => "valid-user"))
+        """;
+}
