@@ -38,7 +38,7 @@ public sealed class ChartRepositoryTests : IDisposable
         var files = await new ToolRenderer(RenderTool.Options).RenderAsync(Job("app", Repository()), CancellationToken.None);
 
         var actual = Canonical(files);
-        Assert.Equal(Oracle(temp.Combine("repo", "app"), OracleHttpConfig()), actual);
+        Assert.Equal(Oracle(temp.Combine("repo", "app"), server.HelmArgs()), actual);
         Assert.Equal(3, actual.Count);
         Assert.Contains(actual, o => o.Contains("\"libVersion\":\"1.2.3\"", StringComparison.Ordinal)); // the range's newest
         Assert.Contains(files, f => f.Path == "app/charts/lib/templates/cm.yaml (helm template)");
@@ -54,7 +54,7 @@ public sealed class ChartRepositoryTests : IDisposable
 
         var actual = Canonical(await new ToolRenderer(RenderTool.Options).RenderAsync(Job("app", Repository()), CancellationToken.None));
 
-        Assert.Equal(Oracle(temp.Combine("repo", "app"), OracleHttpConfig()), actual);
+        Assert.Equal(Oracle(temp.Combine("repo", "app"), server.HelmArgs()), actual);
         Assert.Contains(actual, o => o.Contains("\"libVersion\":\"1.0.0\"", StringComparison.Ordinal));
     }
 
@@ -155,28 +155,12 @@ public sealed class ChartRepositoryTests : IDisposable
     private RenderJob Job(string path, ChartRepository? repository = null, string? treeKey = null) =>
         RenderTool.Job(temp.Combine("repo"), SourceKind.Helm, path, treeKey, HelmSettings.None with { Repositories = repository is null ? [] : [repository] });
 
-    /// <summary>A repository config for the oracle's helm, made by <c>helm repo add</c>.</summary>
-    private string[] OracleHttpConfig()
-    {
-        var config = temp.Combine("oracle-repositories.yaml");
-        var cache = temp.Combine("oracle-cache");
-        Helm.RunWithInput(temp.Path, ChartRepositoryServer.Password, "repo", "add", "charts", server.Url, "--username", ChartRepositoryServer.User, "--password-stdin",
-            "--repository-config", config, "--repository-cache", cache);
-        return ["--repository-config", config, "--repository-cache", cache];
-    }
-
-    /// <summary>What <c>helm dependency update</c> writes as Chart.lock, against the repository as it is now.</summary>
-    private void WriteLock(string chartDir)
-    {
-        var copy = CopyOf(chartDir);
-        Helm.Run(copy, ["dependency", "update", ".", .. OracleHttpConfig()]);
-        File.Copy(Path.Combine(copy, "Chart.lock"), Path.Combine(chartDir, "Chart.lock"));
-    }
+    private void WriteLock(string chartDir) => File.WriteAllText(Path.Combine(chartDir, "Chart.lock"), server.LockOf(chartDir));
 
     /// <summary>The tool as oracle: <c>helm dependency build</c>, then <c>helm template</c>, on a copy of the chart.</summary>
     internal static List<string> Oracle(string chartDir, string[] buildArgs)
     {
-        var copy = CopyOf(chartDir);
+        var copy = ChartFolders.Copy(chartDir);
         Helm.Run(copy, ["dependency", "build", ".", .. buildArgs]);
         var output = Helm.Run(copy, "template", "golden", ".", "--namespace", "golden", "--include-crds");
         return Canonical([new ManifestFile("oracle.yaml", Encoding.UTF8.GetBytes(output))]);
@@ -184,19 +168,6 @@ public sealed class ChartRepositoryTests : IDisposable
 
     internal static List<string> Canonical(IReadOnlyList<ManifestFile> files) =>
         ManifestRenderer.Render(files).Select(m => CanonicalJson.Text(m.Object)).Order(StringComparer.Ordinal).ToList();
-
-    private static string CopyOf(string dir)
-    {
-        var copy = Directory.CreateTempSubdirectory("gitops-oracle-").FullName;
-        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(copy, Path.GetRelativePath(dir, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-
-        return copy;
-    }
 
     /// <summary>An address of this machine that is not loopback (Go never proxies loopback, so only such a host shows the block).</summary>
     private static IPAddress MachineAddress() =>

@@ -27,4 +27,18 @@ public static class ChartFolders
         File.WriteAllText(Path.Combine(dir, "templates", "app.yaml"),
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-app\ndata:\n  release: {{ .Release.Name }}\n");
     }
+
+    /// <summary>A copy of a folder in a new temp folder.</summary>
+    public static string Copy(string dir)
+    {
+        var copy = Directory.CreateTempSubdirectory("gitops-chart-copy-").FullName;
+        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(copy, Path.GetRelativePath(dir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        return copy;
+    }
 }

@@ -49,6 +49,23 @@ public sealed class ChartRepositoryServer : IDisposable
         File.Copy(Combine("www/public/index.yaml"), Combine("www/charts/index.yaml"), overwrite: true);
     }
 
+    /// <summary>Repository config for a helm run of the tests' own (the oracle), made by <c>helm repo add</c> with the right credentials.</summary>
+    public string[] HelmArgs()
+    {
+        var config = Combine($"oracle-{Guid.NewGuid():N}.yaml");
+        var cache = Combine($"oracle-cache-{Guid.NewGuid():N}");
+        Helm.RunWithInput(root, Password, "repo", "add", "charts", Url, "--username", User, "--password-stdin", "--repository-config", config, "--repository-cache", cache);
+        return ["--repository-config", config, "--repository-cache", cache];
+    }
+
+    /// <summary>The Chart.lock <c>helm dependency update</c> writes for the chart, against the repository as it is now.</summary>
+    public string LockOf(string chartDir)
+    {
+        var copy = ChartFolders.Copy(chartDir);
+        Helm.Run(copy, ["dependency", "update", ".", .. HelmArgs()]);
+        return File.ReadAllText(Path.Combine(copy, "Chart.lock"));
+    }
+
     /// <summary>Writes a secret into a file of its own, as a mounted Kubernetes Secret would be.</summary>
     public string SecretFile(string name, string value)
     {
@@ -71,6 +88,7 @@ public sealed class ChartRepositoryServer : IDisposable
         server.port = {{port}}
         server.errorlog = "{{Combine("error.log")}}"
         server.modules = ("mod_auth", "mod_authn_file")
+        server.stat-cache-engine = "disable"
         mimetype.assign = (".yaml" => "application/x-yaml", ".tgz" => "application/gzip")
         auth.backend = "plain"
         auth.backend.plain.userfile = "{{Combine("users")}}"
