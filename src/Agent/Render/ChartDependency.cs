@@ -32,6 +32,11 @@ internal sealed partial record ChartDependency(string Name, string Version, stri
         var lockFile = Path.Combine(chartDir, "Chart.lock");
         var locked = File.Exists(lockFile) ? Read(lockFile, what) : [];
         var vendored = Vendored(Path.Combine(chartDir, "charts"));
+        if (declared.FirstOrDefault(d => d.Remote && !ChartName().IsMatch(d.Name)) is { } bad)
+        {
+            throw new RenderException($"{what}: {SourceKinds.ChartFile} names a dependency '{bad.Name}'; a chart name is letters, digits, '.', '_' and '-'");
+        }
+
         return declared
             .Where(d => d.Remote && !vendored.Contains(d.Name))
             .Select(d => locked.FirstOrDefault(l => l.Name == d.Name && l.Repository.TrimEnd('/') == d.Repository.TrimEnd('/')) is { } pin ? d with { Version = pin.Version } : d)
@@ -110,6 +115,9 @@ internal sealed partial record ChartDependency(string Name, string Version, stri
 
     [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")]
     private static partial Regex ExactVersion();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex ChartName();
 
     [GeneratedRegex(@"^(.+?)-v?\d+\.\d+\.\d+.*\.tgz$")]
     private static partial Regex PackageName();

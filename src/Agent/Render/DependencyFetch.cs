@@ -19,7 +19,7 @@ internal static class DependencyFetch
     /// <summary>A proxy nobody listens on: a connection to port 0 is refused.</summary>
     internal const string NoProxy = "http://127.0.0.1:0";
 
-    private static readonly string[] Chatter = ["Hang tight", "Update Complete", "Saving ", "Downloading ", "Deleting outdated", "Pulled: ", "Digest: "];
+    private static readonly string[] Chatter = ["Hang tight", "Successfully got an update", "Update Complete", "Saving ", "Downloading ", "Deleting outdated", "Pulled: ", "Digest: "];
 
     /// <returns>Each dependency, the version fetched, and its package.</returns>
     public static async Task<IReadOnlyList<(ChartDependency Dependency, string Version, ChartPackage Package)>> RunAsync(

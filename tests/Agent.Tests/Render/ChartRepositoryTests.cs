@@ -59,6 +59,28 @@ public sealed class ChartRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_DependencyNamingTheRepositoryByName_EqualsHelmTemplateAfterDependencyBuild()
+    {
+        server.Publish(ChartFolders.Lib(temp.Path, "1.0.0"));
+        ChartFolders.App(temp.Combine("repo", "app"), "@charts", "1.0.0");
+
+        var actual = Canonical(await new ToolRenderer(RenderTool.Options).RenderAsync(Job("app", Repository()), CancellationToken.None));
+
+        Assert.Equal(Oracle(temp.Combine("repo", "app"), server.HelmArgs()), actual);
+        Assert.Equal(3, actual.Count);
+    }
+
+    [Fact]
+    public async Task Render_DependencyNameThatIsAPath_IsRefused()
+    {
+        ChartFolders.App(temp.Combine("repo", "app"), server.Url, "1.0.0", dependency: "../../lib");
+
+        var ex = await Assert.ThrowsAsync<RenderException>(() => new ToolRenderer(RenderTool.Options).RenderAsync(Job("app", Repository()), CancellationToken.None));
+
+        Assert.Contains("Chart.yaml names a dependency '../../lib'; a chart name is letters, digits", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Render_PinnedDependencyAgainAfterACacheMiss_ReachesNoNetwork()
     {
         server.Publish(ChartFolders.Lib(temp.Path, "1.0.0"));
