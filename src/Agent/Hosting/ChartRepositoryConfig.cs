@@ -23,9 +23,9 @@ internal static class ChartRepositoryConfig
             {
                 AllowHosts = r.Strings("allowHosts") ?? [],
             };
-            if (url is not null && !ValidUrl(url))
+            if (url is not null && !ChartRepository.IsValidUrl(url))
             {
-                r.Error("url", $"'{url}' must be an http://, https:// or oci:// URL (oci://host[:port]/path)");
+                r.Error("url", $"'{url}' {ChartRepository.UrlRule}");
             }
 
             if ((repository.UsernameFile is null) != (repository.PasswordFile is null))
@@ -43,13 +43,5 @@ internal static class ChartRepositoryConfig
         }
 
         return repositories;
-    }
-
-    private static bool ValidUrl(string url)
-    {
-        var oci = url.StartsWith("oci://", StringComparison.Ordinal);
-        var http = oci ? "https://" + url["oci://".Length..] : url;
-        return Uri.TryCreate(http, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
-            && uri.Query.Length == 0 && uri.UserInfo.Length == 0;
     }
 }

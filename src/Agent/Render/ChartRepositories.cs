@@ -21,6 +21,9 @@ internal sealed record ChartRepository(string Name, string Url, string? Username
     /// <summary>Other hosts the repository sends downloads to (an index's chart URLs, a registry's blob redirects).</summary>
     public IReadOnlyList<string> AllowHosts { get; init; } = [];
 
+    /// <summary>What <see cref="IsValidUrl"/> wants, for errors.</summary>
+    public const string UrlRule = "must be an http://, https:// or oci:// URL (oci://host[:port]/path)";
+
     public bool IsOci => Url.StartsWith("oci://", StringComparison.Ordinal);
 
     /// <summary>The URL's host and port (<c>host:443</c>), for the network allow-list and the registry login.</summary>
@@ -52,6 +55,15 @@ internal sealed record ChartRepository(string Name, string Url, string? Username
         var (wanted, mine) = (repository.TrimEnd('/'), Url.TrimEnd('/'));
         return string.Equals(wanted, mine, StringComparison.Ordinal)
             || (IsOci && wanted.StartsWith(mine + "/", StringComparison.Ordinal));
+    }
+
+    /// <summary>An http(s):// or oci:// URL with a host, and no query or user info (credentials come from files).</summary>
+    public static bool IsValidUrl(string url)
+    {
+        var oci = url.StartsWith("oci://", StringComparison.Ordinal);
+        var http = oci ? "https://" + url["oci://".Length..] : url;
+        return Uri.TryCreate(http, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+            && uri.Query.Length == 0 && uri.UserInfo.Length == 0;
     }
 
     /// <summary>The part of the cache keys that decides what is fetched: everything but the credentials.</summary>
