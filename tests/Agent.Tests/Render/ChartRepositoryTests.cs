@@ -183,9 +183,16 @@ public sealed class ChartRepositoryTests : IDisposable
     internal static List<string> Oracle(string chartDir, string[] buildArgs)
     {
         var copy = ChartFolders.Copy(chartDir);
-        Helm.Run(copy, ["dependency", "build", ".", .. buildArgs]);
-        var output = Helm.Run(copy, "template", "golden", ".", "--namespace", "golden", "--include-crds");
-        return Canonical([new ManifestFile("oracle.yaml", Encoding.UTF8.GetBytes(output))]);
+        try
+        {
+            Helm.Run(copy, ["dependency", "build", ".", .. buildArgs]);
+            var output = Helm.Run(copy, "template", "golden", ".", "--namespace", "golden", "--include-crds");
+            return Canonical([new ManifestFile("oracle.yaml", Encoding.UTF8.GetBytes(output))]);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
     }
 
     internal static List<string> Canonical(IReadOnlyList<ManifestFile> files) =>

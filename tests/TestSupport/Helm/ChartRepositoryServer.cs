@@ -76,8 +76,15 @@ public sealed class ChartRepositoryServer : IDisposable
     public string LockOf(string chartDir)
     {
         var copy = ChartFolders.Copy(chartDir);
-        Helm.Run(copy, ["dependency", "update", ".", .. HelmArgs()]);
-        return File.ReadAllText(Path.Combine(copy, "Chart.lock"));
+        try
+        {
+            Helm.Run(copy, ["dependency", "update", ".", .. HelmArgs()]);
+            return File.ReadAllText(Path.Combine(copy, "Chart.lock"));
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
     }
 
     /// <summary>Writes a secret into a file of its own, as a mounted Kubernetes Secret would be.</summary>
