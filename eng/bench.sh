@@ -327,5 +327,18 @@ log "render: kustomize and helm, cold vs cached; no-op pass helm vs plain"
   echo "|---|---|"
   dotnet "$work/bench/GitOps.Benchmarks.dll" render --kubeconfig "$KUBECONFIG" --namespace bench-render | awk -F'\t' '{print "| "$1" | "$2" |"}'
 } >>"$out/results.md"
+# --- Helm chart repositories -------------------------------------------------------------------
+# A chart whose dependency comes from an HTTP chart repository on loopback: the agent cold (fetch +
+# render), with the package cached (new tree, same Chart.lock), with the render cached, beside
+# helm dependency build + helm template.
+log "chart repository: fetch + render vs cached, beside helm dependency build + helm template"
+{
+  echo
+  echo "Helm chart from a chart repository (median of 5): seconds"
+  echo
+  echo "| case | s |"
+  echo "|---|---|"
+  dotnet "$work/bench/GitOps.Benchmarks.dll" chart-repository | awk -F'\t' '{print "| "$1" | "$2" |"}'
+} >>"$out/results.md"
 cat "$out/results.md"
 log "written to $out"

@@ -24,8 +24,10 @@ internal static class RenderCommand
         var ns = new Option<string>("--namespace", "-n") { Description = "Helm's release namespace", DefaultValueFactory = _ => "default" };
         var release = CliOptions.HelmRelease();
         var values = CliOptions.HelmValues();
-        var command = new Command("render", "Read manifests exactly as the agent does and print them in apply order") { path, output, showSecrets, ns, release, values };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(showSecrets), parse.GetValue(ns)!, CliOptions.RenderSettings(parse, release, values), ct));
+        var repositories = HelmRepositoryOption.Create();
+        var command = new Command("render", "Read manifests exactly as the agent does and print them in apply order") { path, output, showSecrets, ns, release, values, repositories };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(showSecrets), parse.GetValue(ns)!, HelmRepositoryOption.With(CliOptions.RenderSettings(parse, release, values), parse, repositories), ct));
         return command;
     }
 

@@ -51,9 +51,11 @@ internal sealed class SourceOptions
 
     public Option<string[]> HelmValues { get; } = CliOptions.HelmValues();
 
+    public Option<string[]> HelmRepositories { get; } = HelmRepositoryOption.Create();
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HelmRelease, HelmValues })
+        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HelmRelease, HelmValues, HelmRepositories })
         {
             command.Options.Add(option);
         }
@@ -91,7 +93,7 @@ internal sealed class SourceOptions
             ServiceAccount = Tenancy.ServiceAccountOf(parse),
             Adopt = !parse.GetValue(Tenancy.NoAdopt),
             Verify = Tenancy.VerifyOf(parse),
-            Render = CliOptions.RenderSettings(parse, HelmRelease, HelmValues),
+            Render = HelmRepositoryOption.With(CliOptions.RenderSettings(parse, HelmRelease, HelmValues), parse, HelmRepositories),
         };
     }
 

@@ -10,6 +10,9 @@ namespace GitOps.Agent.Render;
 internal sealed record HelmSettings(string? ReleaseName, IReadOnlyList<string> ValuesFiles, JsonObject? Values)
 {
     public static HelmSettings None { get; } = new(null, [], null);
+
+    /// <summary>Chart repositories that dependencies not vendored under <c>charts/</c> may come from (<see cref="HelmDependencies"/>).</summary>
+    public IReadOnlyList<ChartRepository> Repositories { get; init; } = [];
 }
 
 /// <summary>What a target says about rendering: an explicit kind (null: detect) and Helm's parameters.</summary>
