@@ -71,6 +71,7 @@ internal sealed partial class SyncEngine
         try
         {
             var inventory = await inventories.ReadAsync(request.Target, ct);
+            PhaseClock.Mark($"inventory read: {inventory.Members.Count} members");
             report = report with { ClusterRevision = inventory.Revision };
             if (SourceConflict(request.Target, inventory) is { } conflict)
             {
@@ -93,6 +94,7 @@ internal sealed partial class SyncEngine
                 return report.Failure(ex.Message) with { InputError = true };
             }
 
+            PhaseClock.Mark($"prepared {prepared.Objects.Count} objects");
             report = report with { Redactor = prepared.Redactor };
             // Hooks are written too (and replaced, i.e. deleted, first): confined exactly as members are.
             var keys = prepared.Objects.Select(o => o.Key).Concat(prepared.Hooks.Select(h => h.Key)).ToList();
@@ -116,7 +118,9 @@ internal sealed partial class SyncEngine
     private async Task<SyncResult> RunPreparedAsync(SyncRequest request, PassReport report, Prepared prepared, ApplySetInventory inventory, CancellationToken ct)
     {
         var observed = await observer.ObserveAsync(prepared.Objects, inventory, ct);
+        PhaseClock.Mark("observed");
         var decisions = WaveConflicts(await planner.PlanAsync(observed.Objects, inventory, request.Target, prepared.Redactor, ct));
+        PhaseClock.Mark("planned");
         if (report.Rejected(decisions, "rejected by the server; nothing was applied") is { } rejected)
         {
             return rejected;
