@@ -68,6 +68,9 @@ internal sealed partial class SyncEngine
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken ct)
     {
         var report = new PassReport(request, null, SecretRedactor.None);
+        // Plain manifests are parsed while the inventory read is on the network (for a CLI run that
+        // is the connection's TLS handshake too): neither needs the other. Rendered ones wait.
+        var parsing = request.Render is null ? Task.Run(() => ManifestRenderer.Render(request.Files), ct) : null;
         try
         {
             var inventory = await inventories.ReadAsync(request.Target, ct);
@@ -82,8 +85,8 @@ internal sealed partial class SyncEngine
             Prepared prepared;
             try
             {
-                var files = request.Render is { } job ? await RenderAsync(job, ct) : request.Files;
-                prepared = await preparer.PrepareAsync(files, request.Target, inventory.Id, ct);
+                var manifests = parsing is not null ? await parsing : ManifestRenderer.Render(await RenderAsync(request.Render!, ct));
+                prepared = await preparer.PrepareAsync(manifests, request.Target, inventory.Id, ct);
             }
             catch (ManifestException ex)
             {
