@@ -53,6 +53,7 @@ internal static class SyncCommand
             return CliOutput.Error(ex.Message, 2);
         }
 
+        PhaseClock.Mark("parsed");
         KubeApi api;
         try
         {
@@ -63,6 +64,7 @@ internal static class SyncCommand
             return CliOutput.Error($"no cluster to talk to: {ex.Message} (set --kubeconfig or KUBECONFIG)", 2);
         }
 
+        PhaseClock.Mark("kubeconfig read");
         using (api)
         {
             var outcome = await Runner(parse, o, api, reportAs, request.Target.ServiceAccount).RunAsync(request, ct);
@@ -71,6 +73,7 @@ internal static class SyncCommand
                 return CliOutput.Error(outcome.Result.Message, 2); // a source error: no such branch, path, a symlink, a budget
             }
 
+            PhaseClock.Mark("pass done");
             ReportWriter.Write(outcome.Result, parse.GetValue(o.Output)!, Console.Out);
             if (parse.GetValue(o.Stats))
             {

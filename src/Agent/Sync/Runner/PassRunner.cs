@@ -57,7 +57,9 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         string? gitError = null;
         try
         {
+            PhaseClock.Mark("git: resolve and read");
             source = request.Known ?? await git.GetRevisionAsync(request.Source, request.Revision, ct);
+            PhaseClock.Mark($"git: read {source.Files.Count} files");
         }
         catch (GitSourceException ex) when (request.Fallback is { } fallback && ex.CommitSha is null)
         {
