@@ -26,7 +26,7 @@ public sealed class HealthFollowUpTests
     {
         var merged = HealthFollowUp.Merge(Release, NoOp());
 
-        Assert.Equal((SyncPhase.Synced, HealthStatus.Healthy, "created=2"), (merged.Phase, merged.Health, merged.Message));
+        Assert.Equal((SyncPhase.Synced, HealthStatus.Healthy, "created=2", true), (merged.Phase, merged.Health, merged.Message, merged.HealthUpdate));
         Assert.Equal([SyncAction.Created, SyncAction.Configured], merged.Objects.Select(o => o.Action));
         Assert.Equal(("1/1 ready", HealthStatus.Healthy), (merged.Objects[0].HealthReason, merged.Objects[0].Health));
         Assert.Equal(HookOutcome.Succeeded, Assert.Single(merged.Hooks).Outcome);

@@ -37,5 +37,12 @@ public sealed class HealthFollowTests(ClusterFixture cluster, ITestOutputHelper 
         var deployment = (await a.Sync.GetAsync($"/apis/apps/v1/namespaces/{a.Namespace}/deployments/web"))!;
         Assert.Equal(generation, (long?)deployment["metadata"]!["generation"]); // nothing was applied again
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed.TotalSeconds:0.0}s");
+        var events = await AgentHarness.EventuallyAsync(async () =>
+        {
+            var list = await a.Sync.GetAsync($"/api/v1/namespaces/{a.Namespace}/events");
+            var messages = list!["items"]!.AsArray().Where(e => (string?)e!["involvedObject"]!["name"] == "gitops-app").Select(e => (string)e!["message"]!).ToList();
+            return messages.Any(m => m.Contains("now Healthy", StringComparison.Ordinal)) ? messages : null;
+        }, TimeSpan.FromSeconds(10), "an Event saying the revision is now Healthy");
+        Assert.Equal([$"{commit[..12]}: created=2", $"{commit[..12]}: now Healthy (created=2)"], events.Order(StringComparer.Ordinal));
     }
 }

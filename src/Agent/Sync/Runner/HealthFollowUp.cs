@@ -23,6 +23,6 @@ internal static class HealthFollowUp
         var objects = previous.Objects.Select(o => seen.TryGetValue(o.Key, out var n) && o.Action is not (SyncAction.Pruned or SyncAction.Failed)
             ? o with { Health = n.Health, HealthReason = n.HealthReason }
             : o).ToList();
-        return previous with { Health = now.Health, Objects = objects };
+        return previous with { Health = now.Health, Objects = objects, HealthUpdate = true };
     }
 }
