@@ -45,6 +45,8 @@ internal sealed class SourceOptions
 
     public Option<string?> IgnoreDifferencesFile { get; } = new("--ignore-differences") { Description = "YAML list of fields neither compared nor put back ({group, kind, name, namespace, jsonPointers}, as Argo CD's ignoreDifferences)" };
 
+    public Option<string?> HealthRulesFile { get; } = new("--health-rules") { Description = "YAML file of per-kind health rules (health: [{apiVersion, kind, healthy, degraded}], as in the agent config)" };
+
     public TenancyOptions Tenancy { get; } = new();
 
     public Option<string?> HelmRelease { get; } = CliOptions.HelmRelease();
@@ -55,7 +57,7 @@ internal sealed class SourceOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HelmRelease, HelmValues, HelmRepositories })
+        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HealthRulesFile, HelmRelease, HelmValues, HelmRepositories })
         {
             command.Options.Add(option);
         }

@@ -120,6 +120,7 @@ internal static class AgentHost
         var workers = sp.GetServices<TargetWorker>().ToList();
         var byApplySet = workers.ToDictionary(w => w.ApplySetId);
         sp.GetRequiredService<WatchCache>().Changed += id => byApplySet.GetValueOrDefault(id)?.Trigger();
+        sp.GetRequiredService<WatchCache>().StatusChanged += id => byApplySet.GetValueOrDefault(id)?.FollowHealth();
         sp.GetRequiredService<SharedHeads>().Moved += (repository, reference, _, at) =>
         {
             foreach (var w in workers.Where(w => w.Source.Repository == repository && w.Source.Reference == reference))

@@ -129,7 +129,7 @@ internal sealed partial class SyncEngine
             return rejected;
         }
 
-        if (await RefusedHooksAsync(request, prepared, inventory, ct) is { Count: > 0 } refused)
+        if (await RefusedHooksAsync(request, prepared, inventory, prepared.Redactor, ct) is { Count: > 0 } refused)
         {
             return report.HooksRefused(decisions, refused);
         }
