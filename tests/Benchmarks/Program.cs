@@ -25,5 +25,10 @@ if (args.Length > 0 && args[0] == "render")
     return await RenderPasses.RunAsync(args[1..]); // eng/bench.sh: render cold vs cached, no-op pass Helm vs plain
 }
 
+if (args.Length > 0 && args[0] == "chart-repository")
+{
+    return await ChartRepositoryPasses.RunAsync(); // eng/bench.sh: chart dependencies from a repository, cold vs cached, beside helm
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Ceiling).Assembly).Run(args);
 return 0;

@@ -24,9 +24,11 @@ internal static class RenderCommand
         var ns = new Option<string>("--namespace", "-n") { Description = "Helm's release namespace", DefaultValueFactory = _ => "default" };
         var release = CliOptions.HelmRelease();
         var values = CliOptions.HelmValues();
+        var repositories = HelmRepositoryOption.Create();
         var remote = CliOptions.KustomizeAllowRemote();
-        var command = new Command("render", "Read manifests exactly as the agent does and print them in apply order") { path, output, showSecrets, ns, release, values, remote };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(showSecrets), parse.GetValue(ns)!, CliOptions.RenderSettings(parse, release, values, remote), ct));
+        var command = new Command("render", "Read manifests exactly as the agent does and print them in apply order") { path, output, showSecrets, ns, release, values, repositories, remote };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(showSecrets), parse.GetValue(ns)!, HelmRepositoryOption.With(CliOptions.RenderSettings(parse, release, values, remote), parse, repositories), ct));
         return command;
     }
 

@@ -45,17 +45,21 @@ internal sealed class SourceOptions
 
     public Option<string?> IgnoreDifferencesFile { get; } = new("--ignore-differences") { Description = "YAML list of fields neither compared nor put back ({group, kind, name, namespace, jsonPointers}, as Argo CD's ignoreDifferences)" };
 
+    public Option<string?> HealthRulesFile { get; } = new("--health-rules") { Description = "YAML file of per-kind health rules (health: [{apiVersion, kind, healthy, degraded}], as in the agent config)" };
+
     public TenancyOptions Tenancy { get; } = new();
 
     public Option<string?> HelmRelease { get; } = CliOptions.HelmRelease();
 
     public Option<string[]> HelmValues { get; } = CliOptions.HelmValues();
 
+    public Option<string[]> HelmRepositories { get; } = HelmRepositoryOption.Create();
+
     public Option<bool> KustomizeAllowRemote { get; } = CliOptions.KustomizeAllowRemote();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HelmRelease, HelmValues, KustomizeAllowRemote })
+        foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HealthRulesFile, HelmRelease, HelmValues, HelmRepositories, KustomizeAllowRemote })
         {
             command.Options.Add(option);
         }
@@ -93,7 +97,7 @@ internal sealed class SourceOptions
             ServiceAccount = Tenancy.ServiceAccountOf(parse),
             Adopt = !parse.GetValue(Tenancy.NoAdopt),
             Verify = Tenancy.VerifyOf(parse),
-            Render = CliOptions.RenderSettings(parse, HelmRelease, HelmValues, KustomizeAllowRemote),
+            Render = HelmRepositoryOption.With(CliOptions.RenderSettings(parse, HelmRelease, HelmValues, KustomizeAllowRemote), parse, HelmRepositories),
         };
     }
 

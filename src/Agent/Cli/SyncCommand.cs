@@ -2,6 +2,7 @@ using System.CommandLine;
 using GitOps.Agent.Git;
 using GitOps.Agent.Kube;
 using GitOps.Agent.Sync;
+using GitOps.Diff.Health;
 using GitOps.Diff.Render;
 
 namespace GitOps.Agent.Cli;
@@ -16,7 +17,7 @@ internal static class SyncCommand
         var timeout = new Option<string?>("--timeout") { Description = "Wait this long for every object to be Healthy (e.g. 2m)" };
         var noStatus = new Option<bool>("--no-status") { Description = "Do not write the status note (nor Events) for the commit" };
         var cluster = new Option<string>("--cluster") { Description = "Cluster name in the status note", DefaultValueFactory = _ => "default" };
-        var command = new Command("sync", "One reconcile pass: make the cluster equal to the commit") { dryRun, timeout, noStatus, cluster };
+        var command = new Command("sync", "One reconcile pass: make the cluster equal to the commit; it exits when the pass ends (with --timeout, once Healthy or out of time)") { dryRun, timeout, noStatus, cluster };
         source.AddTo(command);
         command.SetAction((parse, ct) =>
         {
@@ -39,8 +40,10 @@ internal static class SyncCommand
     private static async Task<int> RunAsync(ParseResult parse, SourceOptions o, bool dryRun, string? timeout, bool isDiff, string? reportAs, CancellationToken ct)
     {
         PassRequest request;
+        HealthRuleSet rules;
         try
         {
+            rules = parse.GetValue(o.HealthRulesFile) is { } file ? Hosting.HealthRulesConfig.Load(file) : HealthRuleSet.Empty;
             request = new PassRequest(o.SyncTargetOf(parse), o.Spec(parse))
             {
                 Revision = parse.GetValue(o.Revision),
@@ -53,6 +56,7 @@ internal static class SyncCommand
             return CliOutput.Error(ex.Message, 2);
         }
 
+        PhaseClock.Mark("parsed");
         KubeApi api;
         try
         {
@@ -63,14 +67,16 @@ internal static class SyncCommand
             return CliOutput.Error($"no cluster to talk to: {ex.Message} (set --kubeconfig or KUBECONFIG)", 2);
         }
 
+        PhaseClock.Mark("kubeconfig read");
         using (api)
         {
-            var outcome = await Runner(parse, o, api, reportAs, request.Target.ServiceAccount).RunAsync(request, ct);
+            var outcome = await Runner(parse, o, api, reportAs, request.Target.ServiceAccount, rules).RunAsync(request, ct);
             if (outcome.Source is null)
             {
                 return CliOutput.Error(outcome.Result.Message, 2); // a source error: no such branch, path, a symlink, a budget
             }
 
+            PhaseClock.Mark("pass done");
             ReportWriter.Write(outcome.Result, parse.GetValue(o.Output)!, Console.Out);
             if (parse.GetValue(o.Stats))
             {
@@ -84,10 +90,11 @@ internal static class SyncCommand
 
     /// <summary>The same runner as the agent's, with the note and Events as its sinks (none for a dry run).</summary>
     /// <param name="serviceAccount">Impersonated for the pass (not for its inventory, nor the Events); null: the caller's own account.</param>
-    private static PassRunner Runner(ParseResult parse, SourceOptions o, KubeApi api, string? reportAs, string? serviceAccount)
+    /// <param name="rules">The --health-rules file's per-kind rules (the agent config's <c>health:</c>).</param>
+    private static PassRunner Runner(ParseResult parse, SourceOptions o, KubeApi api, string? reportAs, string? serviceAccount, HealthRuleSet rules)
     {
         var repos = CacheLayout.Repositories(parse.GetValue(o.CacheDir)!);
-        var options = new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64) };
+        var options = new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64), HealthRules = rules };
         var engine = serviceAccount is null
             ? new SyncEngine(api, options, TimeProvider.System)
             : new SyncEngine(api.Impersonating(serviceAccount), options, TimeProvider.System, own: (api, new Kube.Live.LiveState(api, options.Parallelism)));

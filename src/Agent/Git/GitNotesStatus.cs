@@ -48,6 +48,9 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
     /// </summary>
     internal Action? BeforePush { get; set; }
 
+    /// <summary>Runs right before every push with the targets whose entries it carries: with shards, each target's own Lease fences it.</summary>
+    internal Action<IReadOnlyList<string>>? BeforePushFor { get; set; }
+
     /// <summary>Runs between a successful swap and reading the ref back; tests use it to lose the write after all.</summary>
     internal Action? AfterPush { get; set; }
 
@@ -130,6 +133,7 @@ public sealed partial class GitNotesStatus : ICommitStatusStore
         var basis = NotesHead(repo);
         var written = CommitNotes(repo, notes, basis);
         BeforePush?.Invoke();
+        BeforePushFor?.Invoke([.. entries.Select(e => e.Entry.Target).Distinct(StringComparer.Ordinal)]);
         var swap = remote.CompareAndSwap(NotesRef, basis, written);
         AfterPush?.Invoke();
         var refusal = swap.Updated ? Verify(repo, remote, written) : swap.Refusal;

@@ -11,8 +11,9 @@ namespace GitOps.Agent.Hosting;
 /// port: 8080                    # /healthz, /readyz, /metrics
 /// bindAddress: 10.0.0.5         # an IP address; absent or * listens on every interface
 /// cacheDir: /var/cache/gitops   # bare clones
-/// leaseName: gitops-agent
+/// leaseName: gitops-agent     # with shards: the prefix of gitops-agent-shard-<i> and gitops-agent-replica-<identity>
 /// leaseDuration: 15s            # at least 3s
+/// shards: 3                     # targets split over Leases the replicas share out (see Shards/ShardGate)
 /// backoff: {initial: 2s, max: 5m}
 /// resyncPeriod: 10m
 /// publicUrl: https://gitops.example.com   # the agent's own pages, linked from forge statuses
@@ -93,6 +94,16 @@ internal sealed record AgentConfig(string Cluster, string Namespace, IReadOnlyLi
 
     /// <summary>How long a leader's Lease holds without renewal: the longest a failover takes.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How many shards the targets are split into (a target's is <c>hash(name) mod shards</c>); each
+    /// shard has a Lease, and the live replicas share the shards out. 1 (the default) is one leader
+    /// Lease for every target, as without sharding.
+    /// </summary>
+    public int Shards { get; init; } = 1;
+
+    /// <summary>More shards than this only multiplies Lease renewals.</summary>
+    public const int MaxShards = 256;
 
     /// <summary>This replica's name in the Lease (the Pod name in a cluster).</summary>
     public string Identity { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";

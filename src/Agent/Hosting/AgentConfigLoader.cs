@@ -21,7 +21,7 @@ internal static partial class AgentConfigLoader
     private static readonly string[] InlineSecretKeys = ["password", "token", "username", "privateKey"];
 
     /// <summary>Keys ARCHITECTURE.md reserves for later releases; set today, they would silently do nothing.</summary>
-    private static readonly string[] FutureTopKeys = ["shards"];
+    private static readonly string[] FutureTopKeys = [];
 
     private static readonly string[] FutureTargetKeys = [];
 
@@ -59,6 +59,7 @@ internal static partial class AgentConfigLoader
             Namespace = top.String("namespace") ?? defaults.Namespace,
             Port = IntegerIn(top, "port", 1, 65535) ?? defaults.Port,
             Concurrency = IntegerIn(top, "concurrency", 1, 1000) ?? defaults.Concurrency,
+            Shards = IntegerIn(top, "shards", 1, AgentConfig.MaxShards) ?? defaults.Shards,
             BindAddress = BindAddress(top),
             CacheDir = top.String("cacheDir") ?? defaults.CacheDir,
             LeaseName = top.String("leaseName") ?? defaults.LeaseName,

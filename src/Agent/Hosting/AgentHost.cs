@@ -37,6 +37,9 @@ internal static class AgentHost
         s.AddSingleton(sp => new AgentMetrics(sp.GetRequiredService<KubeApi>().Requests, sp.GetRequiredService<TimeProvider>()).WithRenderTools(sp.GetRequiredService<Render.ToolRenderer>().Tools));
         s.AddSingleton<AgentReadiness>();
         s.AddSingleton(sp => new LeaseFence(LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(sp => new Shards.ShardFences(config.Shards, LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
+        // Every write of this process is fenced: by the leader Lease, or with shards by its target's shard Lease.
+        s.AddSingleton<IWriteFence>(sp => config.Shards == 1 ? sp.GetRequiredService<LeaseFence>() : sp.GetRequiredService<Shards.ShardFences>());
         s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>()));
         s.AddSingleton(sp => new SyncEngines(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<WatchCache>(), config.Targets, new SyncEngineOptions { HealthRules = config.HealthRules }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Render.ToolRenderer>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
@@ -44,13 +47,14 @@ internal static class AgentHost
         s.AddSingleton<ICommitStatusStore>(sp => new NoteBatcher(
             new GitNotesStatus(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GitNotesStatus>>())
             {
-                BeforePush = sp.GetRequiredService<LeaseFence>().EnsureHeld,
+                BeforePush = config.Shards == 1 ? sp.GetRequiredService<LeaseFence>().EnsureHeld : null,
+                BeforePushFor = config.Shards == 1 ? null : sp.GetRequiredService<Shards.ShardFences>().EnsureHeldFor,
             },
             sp.GetRequiredService<TimeProvider>()));
-        s.AddSingleton(sp => new NoteReporter(sp.GetRequiredService<ICommitStatusStore>(), config.Cluster, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
+        s.AddSingleton(sp => new NoteReporter(sp.GetRequiredService<ICommitStatusStore>(), config.Cluster, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IWriteFence>()));
         s.AddSingleton(sp => new CommitStatusReporter(
             ForgeHttp, config.Cluster, config.PublicUrl, config.Targets.Where(t => t.CommitStatus is not null).ToDictionary(t => t.Name, t => t.CommitStatus!),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LeaseFence>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IWriteFence>()));
         s.AddSingleton<PassLogReporter>();
         s.AddSingleton(_ => new ViewStore(config.Targets.Select(TargetView.Of)));
         s.AddSingleton(sp => new ViewReporter(sp.GetRequiredService<ViewStore>(), new CommitLog(CacheLayout.Repositories(config.CacheDir)), sp.GetRequiredService<TimeProvider>(), config.Web));
@@ -79,10 +83,17 @@ internal static class AgentHost
             s.AddSingleton(sp => new TargetWorker(target, config, sp.GetRequiredService<WorkerServices>(), sp.GetRequiredService<ILogger<TargetWorker>>()));
         }
 
-        s.AddSingleton(sp => Term(sp, config));
         s.AddSingleton(sp => Hooks(sp, config));
         s.AddHostedService<StatusServer>();
-        s.AddHostedService<LeaderGate>();
+        if (config.Shards == 1)
+        {
+            s.AddSingleton(sp => Term(sp, config));
+            s.AddHostedService<LeaderGate>();
+        }
+        else
+        {
+            Shards.ShardHosting.Add(s, config);
+        }
         return builder.Build();
     }
 
@@ -96,9 +107,21 @@ internal static class AgentHost
     /// <summary>The terms of leadership: workers, what a new term forgets, and the watch events that wake workers.</summary>
     private static AgentTerm Term(IServiceProvider sp, AgentConfig config)
     {
+        var workers = Workers(sp);
+        var api = sp.GetRequiredService<KubeApi>();
+        api.Fence = sp.GetRequiredService<LeaseFence>(); // every write of this process is fenced by the Lease
+        var leases = $"/apis/coordination.k8s.io/v1/namespaces/{config.Namespace}/leases";
+        api.Requests.FenceExempt = [leases, $"{leases}/{config.LeaseName}"]; // but the Lease's own
+        return NewTerm(sp, workers, sp.GetRequiredService<LeaseFence>());
+    }
+
+    /// <summary>Every target's worker, woken by the watch events of its members and by the moves of its branch.</summary>
+    internal static List<TargetWorker> Workers(IServiceProvider sp)
+    {
         var workers = sp.GetServices<TargetWorker>().ToList();
         var byApplySet = workers.ToDictionary(w => w.ApplySetId);
         sp.GetRequiredService<WatchCache>().Changed += id => byApplySet.GetValueOrDefault(id)?.Trigger();
+        sp.GetRequiredService<WatchCache>().StatusChanged += id => byApplySet.GetValueOrDefault(id)?.FollowHealth();
         sp.GetRequiredService<SharedHeads>().Moved += (repository, reference, _, at) =>
         {
             foreach (var w in workers.Where(w => w.Source.Repository == repository && w.Source.Reference == reference))
@@ -106,15 +129,17 @@ internal static class AgentHost
                 w.Announce(at); // one follower's ls-remote found the branch moved: the others need not ask again
             }
         };
+        return workers;
+    }
+
+    /// <summary>A term of <paramref name="workers"/> under <paramref name="fence"/>; a new term forgets what the last one wrote.</summary>
+    internal static AgentTerm NewTerm(IServiceProvider sp, IEnumerable<TargetWorker> workers, LeaseFence fence)
+    {
         var engines = sp.GetRequiredService<SyncEngines>();
         var notes = sp.GetRequiredService<NoteReporter>();
         var statuses = sp.GetRequiredService<CommitStatusReporter>();
-        var api = sp.GetRequiredService<KubeApi>();
-        api.Fence = sp.GetRequiredService<LeaseFence>(); // every write of this process is fenced by the Lease
-        var leases = $"/apis/coordination.k8s.io/v1/namespaces/{config.Namespace}/leases";
-        api.Requests.FenceExempt = [leases, $"{leases}/{config.LeaseName}"]; // but the Lease's own
         var failures = sp.GetRequiredService<ReporterFailures>();
-        return new AgentTerm(workers, sp.GetRequiredService<LeaseFence>(), () =>
+        return new AgentTerm(workers, fence, () =>
         {
             engines.ForgetInventories();
             notes.Forget();

@@ -33,6 +33,8 @@ internal sealed class AgentMetrics
     private readonly Lazy<Gauge> reachable;
     private readonly Lazy<Gauge> targetReachable;
     private readonly Lazy<Counter> apiRequests;
+    private readonly Lazy<Gauge> shardHeld;
+    private readonly Lazy<Gauge> liveReplicas;
 
     public AgentMetrics(RequestCounter requests, TimeProvider clock)
     {
@@ -50,6 +52,8 @@ internal sealed class AgentMetrics
         reachable = new(() => f.CreateGauge("gitops_reachable", "1 when a dependency answered its last request.", "dependency"));
         targetReachable = new(() => f.CreateGauge("gitops_reachable", "1 when a dependency answered its last request.", "dependency", "target"));
         apiRequests = new(() => f.CreateCounter("gitops_api_requests_total", "Requests to the API server by verb.", "verb"));
+        shardHeld = new(() => f.CreateGauge("gitops_shard_held", "1 for each shard whose Lease this replica holds and syncs, 0 for the others.", "shard"));
+        liveReplicas = new(() => f.CreateGauge("gitops_shard_replicas_live", "Replicas this one sees alive through their heartbeat Leases (itself included)."));
         var heap = f.CreateGauge("gitops_gc_heap_bytes", "Managed heap size after the last garbage collection.");
         var committed = f.CreateGauge("gitops_gc_committed_bytes", "Memory the garbage collector has committed.");
         var resident = f.CreateGauge("process_resident_memory_bytes", "Resident memory of the process.");
@@ -122,6 +126,11 @@ internal sealed class AgentMetrics
     public void RecordError(string target, string stage) => errors.Value.WithLabels(target, stage).Inc();
 
     public void SetLeader(bool leading) => leader.Set(leading ? 1 : 0);
+
+    /// <summary>Whether this replica holds <paramref name="shard"/>'s Lease and syncs its targets (<c>gitops_shard_held</c>).</summary>
+    public void SetShard(int shard, bool held) => shardHeld.Value.WithLabels(shard.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(held ? 1 : 0);
+
+    public void SetLiveReplicas(int count) => liveReplicas.Value.Set(count);
 
     /// <summary>This replica holds the Lease now (what <c>gitops_leader</c> says).</summary>
     public bool Leading => leader.Value == 1;

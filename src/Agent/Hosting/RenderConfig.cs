@@ -5,7 +5,7 @@ using GitOps.Agent.Render;
 namespace GitOps.Agent.Hosting;
 
 /// <summary>
-/// A target's <c>kustomize: {allowRemoteResources}</c> or <c>helm: {releaseName, valuesFiles, values}</c>:
+/// A target's <c>kustomize: {allowRemoteResources}</c> or <c>helm: {releaseName, valuesFiles, values, repositories}</c>:
 /// the kind stated instead of detected, and the tool's parameters. Both at once is an error. And the
 /// agent's top-level <c>render:</c> (the tools' paths and timeout).
 /// </summary>
@@ -77,7 +77,10 @@ internal static class RenderConfig
             helm.Error("values", "must be a mapping of Helm values");
         }
 
-        var settings = new HelmSettings(helm.String("releaseName"), helm.Strings("valuesFiles") ?? [], values?.DeepClone() as JsonObject);
+        var settings = new HelmSettings(helm.String("releaseName"), helm.Strings("valuesFiles") ?? [], values?.DeepClone() as JsonObject)
+        {
+            Repositories = ChartRepositoryConfig.Read(helm), // chart repositories (ChartRepositoryConfig.cs)
+        };
         foreach (var file in settings.ValuesFiles.Where(f => f.StartsWith('/')))
         {
             helm.Error("valuesFiles", $"'{file}' must be relative to the chart folder (and inside the repository)");

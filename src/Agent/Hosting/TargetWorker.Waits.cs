@@ -1,8 +1,27 @@
+using GitOps.Agent.Sync;
+
 namespace GitOps.Agent.Hosting;
 
 /// <summary>How a worker waits: for its next interval (cut short by events and new commits), and during a health wait.</summary>
 internal sealed partial class TargetWorker
 {
+    /// <summary>
+    /// Only the status of a member changed. A pass does not wait for health unless the target has
+    /// a timeout, so a rollout that finishes after it would stay "Synced Progressing" until the
+    /// resync: while the last pass is Synced but not Healthy, this wakes a pass that, finding
+    /// nothing to write, reports the same revision again with the health now seen (see
+    /// <see cref="HealthFollowUp"/>). Once Healthy (or Failed) status changes wake nothing.
+    /// </summary>
+    public void FollowHealth()
+    {
+        statusMoved = true;
+        if (last is { Phase: SyncPhase.Synced, Health: not Diff.Health.HealthStatus.Healthy })
+        {
+            following = true;
+            Trigger();
+        }
+    }
+
     /// <summary>During a health wait, looks at git every interval; a new commit preempts the wait.</summary>
     private async Task WatchForNewCommitAsync(string? pinned, CancellationTokenSource preempt, CancellationToken passDone)
     {

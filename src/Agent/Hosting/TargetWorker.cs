@@ -36,6 +36,8 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource announcement = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool dirty = true;
+    private volatile bool following; // the next pass follows the health of the last one (FollowHealth)
+    private volatile bool statusMoved; // a member's status changed during the running pass
     private string? lastHead;
     private bool preempted;
     private SourceRevision? lastSource;
@@ -147,7 +149,8 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
 
         var known = lastSource?.CommitSha == commit && (gitError is not null || !announced) ? lastSource : null;
         var urgency = announced || dirty || last is null || last.Revision != commit ? PassUrgency.Triggered : PassUrgency.Routine;
-        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout }, commit, urgency, ct);
+        var followUp = following && last?.Revision == commit ? last : null;
+        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout, FollowUp = followUp }, commit, urgency, ct);
         return ok && gitError is null;
     }
 
@@ -206,6 +209,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     {
         using var slot = await services.Pool.EnterAsync(urgency, ct);
         dirty = false; // events during this pass mark it again
+        (following, statusMoved) = (false, false);
         lastPass = services.Clock.GetUtcNow();
         var started = services.Clock.GetTimestamp();
         using var preempt = new CancellationTokenSource();
@@ -227,6 +231,10 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         last = outcome.Result;
         services.Dependencies.Publish(target.Name, commit ?? last.Revision, last, config.Targets.Where(t => t.DependsOn.Contains(target.Name)).Select(t => t.Name));
         services.Metrics.RecordPass(target.Name, outcome.Result, services.Clock.GetElapsedTime(started));
+        if (statusMoved)
+        {
+            FollowHealth(); // the rollout may have finished after the pass judged health: look again
+        }
         if (outcome.Result.Phase != SyncPhase.Synced)
         {
             dirty = true; // the next attempt is a full pass

@@ -48,7 +48,16 @@ internal sealed class RequestCounter : DelegatingHandler
             Interlocked.Increment(ref writes);
         }
 
-        return base.SendAsync(request, cancellationToken);
+        return PhaseClock.Enabled ? TimedAsync(request, verb, cancellationToken) : base.SendAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> TimedAsync(HttpRequestMessage request, string verb, CancellationToken ct)
+    {
+        var what = $"{verb} {request.RequestUri?.PathAndQuery}";
+        PhaseClock.Mark($"request {what}");
+        var response = await base.SendAsync(request, ct);
+        PhaseClock.Mark($"response {(int)response.StatusCode} {what}");
+        return response;
     }
 
     private static bool IsDryRun(HttpRequestMessage request) => request.RequestUri?.Query.Contains("dryRun=All", StringComparison.Ordinal) == true;

@@ -10,6 +10,9 @@ namespace GitOps.Agent.Render;
 internal sealed record HelmSettings(string? ReleaseName, IReadOnlyList<string> ValuesFiles, JsonObject? Values)
 {
     public static HelmSettings None { get; } = new(null, [], null);
+
+    /// <summary>Chart repositories that dependencies not vendored under <c>charts/</c> may come from (<see cref="HelmDependencies"/>).</summary>
+    public IReadOnlyList<ChartRepository> Repositories { get; init; } = [];
 }
 
 /// <summary>Kustomize's parameters of a target (agent config <c>kustomize:</c>, CLI <c>--kustomize-allow-remote</c>).</summary>

@@ -17,7 +17,9 @@ internal static class ToolProcess
 {
     private const int MaxStderrChars = 16 * 1024;
 
-    public static async Task<ToolResult> RunAsync(string file, IReadOnlyList<string> args, string workDir, string home, RenderOptions options, string what, CancellationToken ct)
+    /// <param name="network">Extra environment of a run that may reach the network (chart repositories: <see cref="DependencyFetch"/>'s proxy rules); null for none.</param>
+    public static async Task<ToolResult> RunAsync(
+        string file, IReadOnlyList<string> args, string workDir, string home, RenderOptions options, string what, CancellationToken ct, IReadOnlyDictionary<string, string>? network = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -33,6 +35,11 @@ internal static class ToolProcess
         }
 
         CleanEnvironment(start, home);
+        foreach (var (name, value) in network ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = new Process { StartInfo = start };
         try
         {

@@ -22,9 +22,13 @@ internal sealed class ToolRenderer : IRenderer
         this.options = options;
         Tools = new Tools(options);
         cache = new LoadedCache(options.CacheBytes);
+        Dependencies = new HelmDependencies(new ChartCache(ChartCache.DefaultBytes)); // chart repositories (HelmDependencies.cs)
     }
 
     public Tools Tools { get; }
+
+    /// <summary>Fetches chart dependencies from the target's repositories, and keeps what it fetched.</summary>
+    public HelmDependencies Dependencies { get; }
 
     /// <summary>Tool runs so far (cache hits run none).</summary>
     public int Runs => Volatile.Read(ref runs);
@@ -57,6 +61,12 @@ internal sealed class ToolRenderer : IRenderer
             }
 
             var (args, loaded) = job.Kind == SourceKind.Helm ? await HelmArgsAsync(job, repo, temp, what, ct) : KustomizeArgs(job, repo, tool);
+            if (job.Kind == SourceKind.Helm)
+            {
+                // chart repositories: dependencies not vendored under charts/ are fetched first (HelmDependencies.cs)
+                await Dependencies.PrepareAsync(new DependencyRun(tool.Path, Path.Combine(repo, job.Path), temp, home, options, what, job.Helm.Repositories, s => Rewrite(s, repo, temp)), ct);
+            }
+
             Interlocked.Increment(ref runs);
             var result = await ToolProcess.RunAsync(tool.Path, args, repo, home, options, what, ct);
             if (result.ExitCode != 0)
@@ -144,7 +154,8 @@ internal sealed class ToolRenderer : IRenderer
         var text = string.Join(
             '\n',
             job.Kind, tool.Path, tool.Version, job.Path, job.Target, job.Namespace, job.Kustomize.AllowRemoteResources,
-            job.Helm.ReleaseName, string.Join('\u0001', job.Helm.ValuesFiles), job.Helm.Values?.ToJsonString(), job.Capabilities.Key);
+            job.Helm.ReleaseName, string.Join('\u0001', job.Helm.ValuesFiles), job.Helm.Values?.ToJsonString(), job.Capabilities.Key,
+            HelmDependencies.KeyOf(job.Helm.Repositories));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -1,4 +1,5 @@
 using GitOps.Diff.Health;
+using GitOps.Diff.Masking;
 using GitOps.Diff.Release;
 
 namespace GitOps.Agent.Sync;
@@ -45,12 +46,13 @@ internal sealed partial class SyncEngine
     }
 
     /// <summary>
-    /// A hook replaces (deletes) the object of its name: before anything is written, every hook the
-    /// pass would run is checked against what lives there now; only this target's own hook, or an
-    /// unmanaged object it adopts, may be replaced. A hook whose kind is not served yet (its CRD comes
-    /// with the revision) is checked when it runs.
+    /// Every hook the pass would run is judged before anything is written, as the members are: a
+    /// hook replaces (deletes) the object of its name, so only this target's own hook, or an
+    /// unmanaged object it adopts, may be there; and the server must accept the hook itself (a
+    /// dry-run create: an invalid Job, a kind the account may not create). A hook whose kind is
+    /// not served yet (its CRD comes with the revision) is checked when it runs.
     /// </summary>
-    private async Task<IReadOnlyList<string>> RefusedHooksAsync(SyncRequest request, Prepared prepared, ApplySetInventory inventory, CancellationToken ct)
+    private async Task<IReadOnlyList<string>> RefusedHooksAsync(SyncRequest request, Prepared prepared, ApplySetInventory inventory, SecretRedactor redactor, CancellationToken ct)
     {
         var refused = new List<string>();
         if (inventory.Revision == request.Revision)
@@ -58,11 +60,16 @@ internal sealed partial class SyncEngine
             return refused; // no hook runs
         }
 
-        foreach (var hook in prepared.Hooks.Where(h => h.Object.Resource is not null))
+        var namespacesCreated = prepared.Objects.Where(o => o.Key.GroupKind == Diff.Prune.PrunePlanner.NamespaceKind).Select(o => o.Key.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var hook in prepared.Hooks.Where(h => h.Object.Resource is not null && h.Role.Hooks.Count > 0))
         {
             if (await hookRunner.ClaimAsync(hook, ct) is { Verdict: HookClaimVerdict.Refuse, Reason: { } why })
             {
                 refused.Add(why);
+            }
+            else if (await hookRunner.DryRunAsync(hook, namespacesCreated, redactor, ct) is { } rejected)
+            {
+                refused.Add(rejected);
             }
         }
 

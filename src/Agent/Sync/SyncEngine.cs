@@ -68,9 +68,13 @@ internal sealed partial class SyncEngine
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken ct)
     {
         var report = new PassReport(request, null, SecretRedactor.None);
+        // Plain manifests are parsed while the inventory read is on the network (for a CLI run that
+        // is the connection's TLS handshake too): neither needs the other. Rendered ones wait.
+        var parsing = request.Render is null ? Task.Run(() => ManifestRenderer.Render(request.Files), ct) : null;
         try
         {
             var inventory = await inventories.ReadAsync(request.Target, ct);
+            PhaseClock.Mark($"inventory read: {inventory.Members.Count} members");
             report = report with { ClusterRevision = inventory.Revision };
             if (SourceConflict(request.Target, inventory) is { } conflict)
             {
@@ -81,8 +85,8 @@ internal sealed partial class SyncEngine
             Prepared prepared;
             try
             {
-                var files = request.Render is { } job ? await RenderAsync(job, ct) : request.Files;
-                prepared = await preparer.PrepareAsync(files, request.Target, inventory.Id, ct);
+                var manifests = parsing is not null ? await parsing : ManifestRenderer.Render(await RenderAsync(request.Render!, ct));
+                prepared = await preparer.PrepareAsync(manifests, request.Target, inventory.Id, ct);
             }
             catch (ManifestException ex)
             {
@@ -93,6 +97,7 @@ internal sealed partial class SyncEngine
                 return report.Failure(ex.Message) with { InputError = true };
             }
 
+            PhaseClock.Mark($"prepared {prepared.Objects.Count} objects");
             report = report with { Redactor = prepared.Redactor };
             // Hooks are written too (and replaced, i.e. deleted, first): confined exactly as members are.
             var keys = prepared.Objects.Select(o => o.Key).Concat(prepared.Hooks.Select(h => h.Key)).ToList();
@@ -116,13 +121,15 @@ internal sealed partial class SyncEngine
     private async Task<SyncResult> RunPreparedAsync(SyncRequest request, PassReport report, Prepared prepared, ApplySetInventory inventory, CancellationToken ct)
     {
         var observed = await observer.ObserveAsync(prepared.Objects, inventory, ct);
+        PhaseClock.Mark("observed");
         var decisions = WaveConflicts(await planner.PlanAsync(observed.Objects, inventory, request.Target, prepared.Redactor, ct));
+        PhaseClock.Mark("planned");
         if (report.Rejected(decisions, "rejected by the server; nothing was applied") is { } rejected)
         {
             return rejected;
         }
 
-        if (await RefusedHooksAsync(request, prepared, inventory, ct) is { Count: > 0 } refused)
+        if (await RefusedHooksAsync(request, prepared, inventory, prepared.Redactor, ct) is { Count: > 0 } refused)
         {
             return report.HooksRefused(decisions, refused);
         }

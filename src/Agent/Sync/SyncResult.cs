@@ -43,6 +43,9 @@ internal sealed record SyncResult(string Revision, string Target, SyncPhase Phas
     /// </summary>
     public bool Interrupted { get; init; }
 
+    /// <summary>The earlier result of this revision, reported again with the health a later no-op pass saw (<see cref="HealthFollowUp"/>).</summary>
+    public bool HealthUpdate { get; init; }
+
     /// <summary>What a status note says beyond phase and counts: for a failure, why, and where the cluster stays.</summary>
     public string? StatusMessage => Phase != SyncPhase.Failed ? null
         : Interrupted ? $"{Message} (what it applied stays: the cluster may be partly at {Revisions.Short(Revision)})"

@@ -151,7 +151,6 @@ public sealed class AgentConfigLoaderTests
     [InlineData("clustr: prod\n", "clustr: unknown key (did you mean cluster?)")]
     [InlineData("backoff: {initial: 1s, maximum: 1m}\n", "backoff.maximum: unknown key")]
     [InlineData("backoff: {inital: 1s}\n", "backoff.inital: unknown key (did you mean initial?)")]
-    [InlineData("shards: 2\n", "shards: not supported yet")]
     public void Parse_UnknownOrFutureTopLevelKey_IsAnError(string extra, string expected)
     {
         var error = Invalid(extra + Minimal);
@@ -166,7 +165,16 @@ public sealed class AgentConfigLoaderTests
         Assert.Equal(Math.Max(4, Environment.ProcessorCount * 4), AgentConfigLoader.Parse("agent.yaml", Minimal).Concurrency);
     }
 
+    [Fact]
+    public void Parse_Shards_DefaultsToOneLeaderLease()
+    {
+        Assert.Equal(1, AgentConfigLoader.Parse("agent.yaml", Minimal).Shards);
+        Assert.Equal(3, AgentConfigLoader.Parse("agent.yaml", "shards: 3\n" + Minimal).Shards);
+    }
+
     [Theory]
+    [InlineData("shards: 0\n", "shards: must be an integer from 1 to 256")]
+    [InlineData("shards: three\n", "shards: must be an integer from 1 to 256")]
     [InlineData("port: \"8080\"\n", "port: must be an integer from 1 to 65535")]
     [InlineData("port: 0\n", "port: must be an integer from 1 to 65535")]
     [InlineData("port: 80.5\n", "port: must be an integer from 1 to 65535")]

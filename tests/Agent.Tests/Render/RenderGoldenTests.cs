@@ -57,6 +57,21 @@ public sealed class RenderGoldenTests
     }
 
     [Fact]
+    public async Task Render_ExampleRepoDjangoChart_MigrateIsASyncHookOfWave1BeforeWebInWave2LikeTheOverlays()
+    {
+        var root = Path.Combine(RepositoryRoot(), "example-repo");
+        var files = await new ToolRenderer(RenderTool.Options).RenderAsync(
+            RenderTool.Job(root, SourceKind.Helm, "charts/django", helm: new HelmSettings("golden", ["values-staging.yaml"], null)), CancellationToken.None);
+
+        var oracle = RenderTool.Run(Path.Combine(root, "charts/django"), RenderTool.Helm, ["template", "golden", ".", "--namespace", "golden", "--values", "values-staging.yaml"]);
+        var objects = ManifestRenderer.Render(files);
+        Assert.Equal(Canonical(ManifestRenderer.Render([new ManifestFile("oracle.yaml", oracle)])), Canonical(objects));
+        var roles = objects.ToDictionary(m => (string)m.Object["kind"]!, m => GitOps.Diff.Release.ReleaseAnnotations.Read(m.Object));
+        Assert.Equal((GitOps.Diff.Release.HookPhase.Sync, 1), (Assert.Single(roles["Job"].Hooks), roles["Job"].Wave));
+        Assert.Equal((false, 2), (roles["Deployment"].IsHook, roles["Deployment"].Wave));
+    }
+
+    [Fact]
     public async Task Render_HelmWithCapabilities_PassesKubeVersionAndApiVersions()
     {
         var root = Path.Combine(Folder, "helm-chart");
@@ -71,4 +86,15 @@ public sealed class RenderGoldenTests
     /// <summary>Objects as canonical JSON, sorted: Helm's per-template files reorder documents, nothing else may differ.</summary>
     private static List<string> Canonical(IReadOnlyList<Manifest> manifests) =>
         manifests.Select(m => CanonicalJson.Text(m.Object)).Order(StringComparer.Ordinal).ToList();
+
+    private static string RepositoryRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "GitOps.sln")))
+        {
+            d = d.Parent;
+        }
+
+        return d?.FullName ?? throw new DirectoryNotFoundException("GitOps.sln not found above the test's folder");
+    }
 }

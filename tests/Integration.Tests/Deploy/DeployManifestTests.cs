@@ -56,6 +56,10 @@ public sealed class DeployManifestTests(ClusterFixture cluster, DeployNamespaces
         AssertAllowed(agent.Kubectl("create", "-f", lease, DryRun));
         AssertAllowed(agent.Kubectl("apply", "--server-side", "--field-manager=gitops-agent", "-f", lease, DryRun));
         Assert.True(agent.CanI("update", "leases/gitops-agent", namespaces.Agent));
+        // shards: the Lease of each shard, each replica's heartbeat (named after its Pod), one LIST of them all.
+        Assert.True(agent.CanI("update", "leases/gitops-agent-shard-2", namespaces.Agent));
+        Assert.True(agent.CanI("update", "leases/gitops-agent-replica-gitops-agent-7d9f-x2k4", namespaces.Agent));
+        Assert.True(agent.CanI("list", "leases", namespaces.Agent));
         Assert.True(agent.CanI("create", "configmaps", namespaces.Agent));
         Assert.True(agent.CanI("delete", "configmaps", namespaces.Agent));
         Assert.True(agent.CanI("create", "events", namespaces.Agent));
@@ -73,8 +77,11 @@ public sealed class DeployManifestTests(ClusterFixture cluster, DeployNamespaces
         AssertForbidden(agent.Kubectl("create", "clusterrolebinding", name, "--clusterrole=view", $"--serviceaccount={namespaces.Managed}:default", DryRun));
         Assert.False(agent.CanI("create", "customresourcedefinitions.apiextensions.k8s.io"));
         Assert.False(agent.CanI("get", "secrets", "kube-system"));
-        // Leases other than its own are off limits even in gitops-system.
-        Assert.False(agent.CanI("update", "leases/another-lease", namespaces.Agent));
+        // Leases: with shards every replica renews a heartbeat named after its Pod, so in gitops-system
+        // the rule cannot name them; elsewhere (the control plane's own Leases) they stay off limits,
+        // and no Lease may be deleted.
+        Assert.False(agent.CanI("update", "leases/kube-controller-manager", "kube-system"));
+        Assert.False(agent.CanI("delete", "leases/gitops-agent-shard-0", namespaces.Agent));
     }
 
     [Fact]

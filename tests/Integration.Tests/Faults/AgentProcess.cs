@@ -15,17 +15,20 @@ internal sealed class AgentProcess : IDisposable
     private readonly string folder = Path.Combine(Path.GetTempPath(), ClusterFixture.UniqueName("agentproc"));
 
     /// <param name="targets">The config's targets: YAML list items, indented by two spaces.</param>
-    public AgentProcess(string identity, string kubeconfig, string ns, string targets, ITestOutputHelper output, string leaseDuration = "4s")
+    /// <param name="extra">More top-level keys of the config (such as <c>shards: 3</c>), one per line.</param>
+    public AgentProcess(string identity, string kubeconfig, string ns, string targets, ITestOutputHelper output, string leaseDuration = "4s", string extra = "")
     {
         Identity = identity;
+        Port = Ports.Free();
         Directory.CreateDirectory(folder);
         var config = Path.Combine(folder, "config.yaml");
         File.WriteAllText(config, $"""
             cluster: test
             namespace: {ns}
-            port: {Ports.Free()}
+            port: {Port}
             cacheDir: {Path.Combine(folder, "cache")}
             leaseDuration: {leaseDuration}
+            {extra}
             targets:
             {targets}
             """);
@@ -44,6 +47,16 @@ internal sealed class AgentProcess : IDisposable
     }
 
     public string Identity { get; }
+
+    /// <summary>The agent's HTTP port (<c>/metrics</c>, <c>/readyz</c>).</summary>
+    public int Port { get; }
+
+    /// <summary>SIGKILL: the process ends at once, its Leases left to run out.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
 
     /// <summary>Every line the agent logged so far.</summary>
     public ConcurrentQueue<string> Lines { get; } = new();

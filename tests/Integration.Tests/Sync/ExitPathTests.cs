@@ -32,8 +32,8 @@ public sealed class ExitPathTests(ClusterFixture cluster) : IClassFixture<Cluste
     public async Task Sync_SigtermDuringHealthWait_ExitsPromptlyAndNotesCancelled()
     {
         await using var cli = new GitOpsCli(cluster, "exit-term");
-        cli.Work.Write("ns.yaml", Yaml.Namespace(cli.Namespace)).Write("web.yaml", Manifests.Deployment(cli.Namespace, "web", "app=web"));
-        var commit = cli.CommitAndPush("a Deployment that never gets Healthy here (no kubelet)");
+        cli.Work.Write("ns.yaml", Yaml.Namespace(cli.Namespace)).Write("web.yaml", Manifests.Deployment(cli.Namespace, "web", "app=web", readySeconds: 600));
+        var commit = cli.CommitAndPush("a Deployment whose pods take ten minutes to get Ready");
         using var process = cli.Start(cli.SyncArgs("text", null, "--timeout", "2m"));
         try
         {

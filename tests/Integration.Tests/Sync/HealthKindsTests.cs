@@ -54,7 +54,7 @@ public sealed class HealthKindsTests(ClusterFixture cluster) : IClassFixture<Clu
         Assert.Contains("not autoscaling", HealthAssessor.Assess(hpa).Reason, StringComparison.Ordinal);
     }
 
-    private static string Ingress(string ns, string name, bool noAddress) => $"""
+    internal static string Ingress(string ns, string name, bool noAddress) => $"""
         apiVersion: networking.k8s.io/v1
         kind: Ingress
         metadata:

@@ -7,7 +7,8 @@ namespace GitOps.Integration.Tests.Sync;
 
 /// <summary>
 /// Hooks against a real API server, with kinds that are done as soon as they exist (a ConfigMap
-/// hook succeeds at once) or that the server refuses (a hook that fails at once).
+/// hook succeeds at once), Jobs whose simulated pod fails, and hooks the server refuses (judged
+/// with the members, before anything of the revision is written).
 /// </summary>
 public sealed class HookTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
@@ -96,14 +97,15 @@ public sealed class HookTests(ClusterFixture cluster) : IClassFixture<ClusterFix
         var old = await h.SyncAsync();
 
         h.Repo.Write("app.yaml", ReleaseYaml.ConfigMap(h.Namespace, "app", "new"))
-            .Write("migrate.yaml", ReleaseYaml.InvalidJob(h.Namespace, "migrate", PreSync))
+            .Write("migrate.yaml", ReleaseYaml.Job(h.Namespace, "migrate", runSeconds: 0, exitCode: 1, PreSync))
             .Write("failed.yaml", ReleaseYaml.ConfigMap(h.Namespace, "on-fail", "1", ("gitops.dev/hook", "SyncFail")))
             .Commit("new with a failing migration");
         var result = await h.SyncAsync();
 
         Assert.Equal(SyncPhase.Failed, result.Phase);
         Assert.Contains("PreSync hook Job/", result.Message, StringComparison.Ordinal);
-        Assert.Contains("/migrate", result.Message, StringComparison.Ordinal);
+        Assert.Contains("/migrate failed", result.Message, StringComparison.Ordinal);
+        Assert.Contains("exit code 1", result.Message, StringComparison.Ordinal);
         Assert.Contains("nothing after it was applied", result.Message, StringComparison.Ordinal);
         Assert.Equal(old.Revision, result.ClusterRevision);
         Assert.Equal("old", (string?)(await h.ConfigMapAsync("app"))!["data"]!["value"]);
@@ -116,7 +118,7 @@ public sealed class HookTests(ClusterFixture cluster) : IClassFixture<ClusterFix
     {
         await using var h = new SyncHarness(cluster, "hookfailed");
         h.Kubectl("create", "namespace", h.Namespace);
-        h.Repo.Write("migrate.yaml", ReleaseYaml.InvalidJob(h.Namespace, "migrate", PreSync, ("gitops.dev/hook-delete-policy", "HookFailed")))
+        h.Repo.Write("migrate.yaml", ReleaseYaml.Job(h.Namespace, "migrate", runSeconds: 0, exitCode: 1, PreSync, ("gitops.dev/hook-delete-policy", "HookFailed")))
             .Write("keep.yaml", ReleaseYaml.ConfigMap(h.Namespace, "kept", "1", ("gitops.dev/hook", "SyncFail"), ("gitops.dev/hook-delete-policy", "HookFailed")))
             .Commit("fails");
 
@@ -125,6 +127,42 @@ public sealed class HookTests(ClusterFixture cluster) : IClassFixture<ClusterFix
         Assert.Equal(SyncPhase.Failed, result.Phase);
         Assert.Null(await h.GetAsync($"/apis/batch/v1/namespaces/{h.Namespace}/jobs/migrate"));
         Assert.NotNull(await h.ConfigMapAsync("kept")); // it succeeded: HookFailed does not delete it
+    }
+
+    [Fact]
+    public async Task Sync_ServerRefusesASyncHookOfWave1_NothingOfTheRevisionWritten()
+    {
+        await using var h = new SyncHarness(cluster, "hookrefused");
+        h.Kubectl("create", "namespace", h.Namespace);
+        h.Repo.Write("db.yaml", ReleaseYaml.ConfigMap(h.Namespace, "db", "1"))
+            .Write("migrate.yaml", ReleaseYaml.InvalidJob(h.Namespace, "migrate", ("gitops.dev/hook", "Sync"), ("gitops.dev/sync-wave", "1")))
+            .Write("web.yaml", ReleaseYaml.ConfigMap(h.Namespace, "web", "1", ("gitops.dev/sync-wave", "2")))
+            .Commit("a Sync hook the server refuses");
+
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Failed, result.Phase);
+        Assert.Contains("hook(s) refused; nothing was applied", result.Message, StringComparison.Ordinal);
+        Assert.Contains("Sync hook Job/", result.Message, StringComparison.Ordinal);
+        Assert.Contains("/migrate: rejected by the server", result.Message, StringComparison.Ordinal);
+        Assert.Contains("restartPolicy", result.Message, StringComparison.Ordinal); // the server's own reason
+        Assert.Null(await h.ConfigMapAsync("db")); // wave 0 was not written
+        Assert.Null(await h.GetAsync($"/apis/batch/v1/namespaces/{h.Namespace}/jobs/migrate"));
+        Assert.True(string.IsNullOrEmpty(result.ClusterRevision));
+    }
+
+    [Fact]
+    public async Task Sync_HookInANamespaceTheRevisionCreates_DryRunPassesAndItRuns()
+    {
+        await using var h = new SyncHarness(cluster, "hooknewns");
+        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace))
+            .Write("hook.yaml", ReleaseYaml.ConfigMap(h.Namespace, "hook", "1", ("gitops.dev/hook", "Sync"), ("gitops.dev/sync-wave", "1")))
+            .Commit("a hook in a new namespace");
+
+        var result = await h.SyncAsync();
+
+        Assert.True(result.Phase == SyncPhase.Synced, result.Message);
+        Assert.Equal(HookOutcome.Succeeded, Assert.Single(result.Hooks).Outcome);
     }
 
     [Fact]

@@ -70,27 +70,8 @@ public sealed class ReleaseRunTests(ClusterFixture cluster) : IClassFixture<Clus
     private static JsonNode? Available(JsonObject deployment) =>
         (deployment["status"]!["conditions"] as JsonArray)!.OfType<JsonObject>().Single(c => (string?)c["type"] == "Available")["lastTransitionTime"];
 
-    private static string Job(string ns, string name, int runSeconds, int exitCode) => $"""
-        apiVersion: batch/v1
-        kind: Job
-        metadata:
-          name: {name}
-          namespace: {ns}
-          annotations:
-            gitops.dev/hook: PreSync
-        spec:
-          backoffLimit: 0
-          template:
-            metadata:
-              annotations:
-                sim.gitops.dev/run-seconds: "{runSeconds}"
-                sim.gitops.dev/exit-code: "{exitCode}"
-            spec:
-              restartPolicy: Never
-              containers:
-              - name: migrate
-                image: web:1
-        """;
+    private static string Job(string ns, string name, int runSeconds, int exitCode) =>
+        ReleaseYaml.Job(ns, name, runSeconds, exitCode, ("gitops.dev/hook", "PreSync"));
 
     private static string Deployment(string ns, string name, string image, int wave, int readySeconds) =>
         ReleaseYaml.Deployment(ns, name, image, readySeconds, ("gitops.dev/sync-wave", $"{wave}"));

@@ -43,7 +43,30 @@ internal static class ReleaseYaml
                 image: {image}
         """;
 
-    /// <summary>A Job the server refuses to create (a Job's pods may not restart Always): a hook that fails at once, kubelet or not.</summary>
+    /// <summary>A Job whose one simulated pod runs <paramref name="runSeconds"/> and exits with <paramref name="exitCode"/>, never retried.</summary>
+    public static string Job(string ns, string name, int runSeconds, int exitCode, params (string Key, string Value)[] annotations) => $"""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: {name}
+          namespace: {ns}
+          annotations:
+        {Annotations(annotations, "    ")}
+        spec:
+          backoffLimit: 0
+          template:
+            metadata:
+              annotations:
+                sim.gitops.dev/run-seconds: "{runSeconds}"
+                sim.gitops.dev/exit-code: "{exitCode}"
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: migrate
+                image: web:1
+        """;
+
+    /// <summary>A Job the server refuses to create (a Job's pods may not restart Always): refused by the dry-run before anything of its revision is written.</summary>
     public static string InvalidJob(string ns, string name, params (string Key, string Value)[] annotations) => $"""
         apiVersion: batch/v1
         kind: Job

@@ -62,6 +62,31 @@ public sealed class ImpersonationTests(ClusterFixture cluster) : IClassFixture<C
         Assert.Null(await h.GetAsync($"/api/v1/namespaces/{other}/configmaps/x"));
     }
 
+    [Fact]
+    public async Task Sync_HookOfAKindTheAccountMayReadButNotCreate_RefusesTheRevisionBeforeWave0()
+    {
+        await using var h = new SyncHarness(cluster, "imp-hook");
+        await TenantAsync(h);
+        await CreateAsync(h, $"/apis/rbac.authorization.k8s.io/v1/namespaces/{h.Namespace}/roles", """
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"job-reader"},
+             "rules":[{"apiGroups":["batch"],"resources":["jobs"],"verbs":["get","list","watch"]}]}
+            """);
+        await CreateAsync(h, $"/apis/rbac.authorization.k8s.io/v1/namespaces/{h.Namespace}/rolebindings", $$$"""
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"job-reader"},
+             "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"job-reader"},
+             "subjects":[{"kind":"ServiceAccount","name":"deployer","namespace":"{{{h.Namespace}}}"}]}
+            """);
+        h.Repo.Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1")))
+            .Write("migrate.yaml", Sync.ReleaseYaml.Job(h.Namespace, "migrate", runSeconds: 0, exitCode: 0, ("gitops.dev/hook", "Sync"), ("gitops.dev/sync-wave", "1")))
+            .Commit("a migration the account may not run");
+
+        var result = await h.SyncAsync();
+
+        Assert.Equal(SyncPhase.Failed, result.Phase);
+        Assert.Contains($"Sync hook Job/{h.Namespace}/migrate: rejected by the server: jobs.batch is forbidden: User \"system:serviceaccount:{h.Namespace}:deployer\" cannot create", result.Message, StringComparison.Ordinal);
+        Assert.Null(await h.ConfigMapAsync("a")); // wave 0 was not written
+    }
+
     /// <summary>The test's namespace with a ServiceAccount <c>deployer</c> that may do anything with ConfigMaps there, and nothing else.</summary>
     private static async Task TenantAsync(SyncHarness h)
     {

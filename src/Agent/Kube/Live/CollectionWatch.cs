@@ -20,6 +20,7 @@ internal sealed class CollectionWatch : IDisposable
     private readonly string selector;
     private readonly Action onChange;
     private readonly Action<string, Exception>? onFailure;
+    private readonly Action? onStatus;
     private readonly CancellationTokenSource stop = new();
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(WatchSeconds + 60);
     private volatile ConcurrentDictionary<ResourceKey, byte[]> items = new();
@@ -27,9 +28,11 @@ internal sealed class CollectionWatch : IDisposable
     private volatile bool synced;
 
     /// <param name="onFailure">Told once per streak of failures (path, first error): a forbidden watch, a server away.</param>
-    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string selector, Action onChange, Action<string, Exception>? onFailure = null)
+    /// <param name="onStatus">Told of an update that changed only what the server owns (status: a rollout progressing).</param>
+    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string selector, Action onChange, Action<string, Exception>? onFailure = null, Action? onStatus = null)
     {
         this.onFailure = onFailure;
+        this.onStatus = onStatus;
         this.api = api;
         this.resource = resource;
         path = resource.Path(ns);
@@ -130,6 +133,10 @@ internal sealed class CollectionWatch : IDisposable
             if (type == "DELETED" || before is null || !SameDesiredState(JsonNode.Parse(before)!.AsObject(), obj))
             {
                 onChange(); // status-only updates (a rollout progressing) do not wake a pass
+            }
+            else
+            {
+                onStatus?.Invoke(); // they may end a rollout, though: a worker following health wants to know
             }
         }
 

@@ -18,6 +18,9 @@ internal sealed partial class WatchCache(IClusterClient api, LiveState fallback,
     /// <summary>A member of the ApplySet with this id changed in the cluster.</summary>
     public event Action<string>? Changed;
 
+    /// <summary>Only the server-owned state (status) of a member of the ApplySet with this id changed.</summary>
+    public event Action<string>? StatusChanged;
+
     public int Count => watches.Count;
 
     public async Task<Dictionary<ResourceKey, JsonObject>> LoadAsync(IEnumerable<LiveState.Collection> collections, string applySetId, CancellationToken ct)
@@ -65,7 +68,13 @@ internal sealed partial class WatchCache(IClusterClient api, LiveState fallback,
             {
                 Changed?.Invoke(notify);
             }
-        }, Failed));
+        }, Failed, () =>
+        {
+            if (notify is not null)
+            {
+                StatusChanged?.Invoke(notify);
+            }
+        }));
 
     private void Failed(string path, Exception ex)
     {

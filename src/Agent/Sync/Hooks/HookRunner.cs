@@ -36,6 +36,30 @@ internal sealed class HookRunner(IClusterClient api, IDiscovery discovery, SyncE
     /// <summary>What <paramref name="hook"/> may do about the object now under its name (its kind must be served).</summary>
     public async Task<HookClaim> ClaimAsync(PreparedHook hook, CancellationToken ct) => hook.Claim(await api.GetAsync(hook.Object.Path, ct));
 
+    /// <summary>
+    /// Asks the server whether it would create <paramref name="hook"/> (a dry-run create, so a Job's
+    /// immutable template never matters): null when it would, or when what it says is only about this
+    /// moment — the name is taken (the run replaces it), or the hook's Namespace is one the revision
+    /// creates. Anything else (invalid, forbidden) is the server's refusal, naming the hook.
+    /// </summary>
+    public async Task<string?> DryRunAsync(PreparedHook hook, IReadOnlySet<string> namespacesCreated, SecretRedactor redactor, CancellationToken ct)
+    {
+        var resource = hook.Object.Resource ?? throw new InvalidOperationException($"{hook.Key}: kind not resolved");
+        try
+        {
+            await api.CreateAsync(resource.Path(hook.Key.Namespace), hook.Object.Body, ct, dryRun: true);
+            return null;
+        }
+        catch (KubeApiException ex) when (ex.IsAlreadyExists || (ex.IsNotFound && hook.Key.Namespace is { } ns && namespacesCreated.Contains(ns)))
+        {
+            return null;
+        }
+        catch (KubeApiException ex) when ((int)ex.Status is >= 400 and < 500 && !ex.IsConflict)
+        {
+            return redactor.Redact($"{string.Join(",", hook.Role.Hooks)} hook {hook.Key}: rejected by the server: {ex.Message}");
+        }
+    }
+
     /// <summary>Runs hooks of one wave at once; each result names the hook and, when it failed, why.</summary>
     public async Task<IReadOnlyList<HookResult>> RunWaveAsync(
         IReadOnlyList<PreparedHook> wave, HookPhase phase, TimeSpan timeout, SecretRedactor redactor, CancellationToken ct) =>

@@ -26,9 +26,9 @@ internal sealed class Preparer(IDiscovery discovery)
     /// <summary>On hook objects: the ApplySet they ran for (they are not its members).</summary>
     public const string HookOfLabel = HookClaims.HookOfLabel;
 
-    public async Task<Prepared> PrepareAsync(IReadOnlyList<ManifestFile> files, SyncTarget target, string applySetId, CancellationToken ct)
+    /// <param name="manifests">The revision's files as read by <see cref="ManifestRenderer"/> (the engine reads them while the inventory is read).</param>
+    public async Task<Prepared> PrepareAsync(IReadOnlyList<Manifest> manifests, SyncTarget target, string applySetId, CancellationToken ct)
     {
-        var manifests = ManifestRenderer.Render(files);
         var redactor = SecretRedactor.For(manifests.Select(m => m.Object));
         var resources = await ResolveAsync(manifests, ct);
         var scopes = resources.Values.OfType<ApiResource>().DistinctBy(r => r.GroupKind)

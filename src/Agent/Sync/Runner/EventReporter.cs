@@ -15,9 +15,9 @@ internal sealed class EventReporter(IClusterClient api, TimeProvider clock) : IP
 
     public async Task FinishedAsync(PassContext pass, SyncResult result, bool infrastructure, CancellationToken ct)
     {
-        if ((result.Phase == SyncPhase.Synced && !result.HasDrift) || result.ClusterUnreachable)
+        if ((result.Phase == SyncPhase.Synced && !result.HasDrift) || result.ClusterUnreachable || (result.HealthUpdate && result.Health != Diff.Health.HealthStatus.Healthy))
         {
-            return;
+            return; // a health update tells only the end of the rollout: the release had its Event
         }
 
         var target = pass.Target;
@@ -31,7 +31,7 @@ internal sealed class EventReporter(IClusterClient api, TimeProvider clock) : IP
             ["involvedObject"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = parent, ["namespace"] = target.InventoryNamespace },
             ["reason"] = result.Phase == SyncPhase.Synced ? "Synced" : "SyncFailed",
             ["type"] = result.Phase == SyncPhase.Synced ? "Normal" : "Warning",
-            ["message"] = Truncate(result.Revision.Length > 0 ? $"{Revisions.Short(result.Revision)}: {result.Message}" : result.Message),
+            ["message"] = Truncate(result.Revision.Length > 0 ? $"{Revisions.Short(result.Revision)}: {(result.HealthUpdate ? $"now {result.Health} ({result.Message})" : result.Message)}" : result.Message),
             ["source"] = new JsonObject { ["component"] = "gitops-agent" },
             ["firstTimestamp"] = now,
             ["lastTimestamp"] = now,

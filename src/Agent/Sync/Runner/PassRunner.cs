@@ -22,6 +22,13 @@ internal sealed record PassRequest(SyncTarget Target, GitSourceSpec Source)
 
     /// <inheritdoc cref="SyncRequest.Preempt"/>
     public CancellationToken Preempt { get; init; }
+
+    /// <summary>
+    /// The pass follows the health of this earlier result of the same revision (its members' status
+    /// changed since): when it finds nothing to do, it is reported as that result with the health
+    /// now seen, so the note keeps the release's counts and hooks. See <see cref="HealthFollowUp"/>.
+    /// </summary>
+    public SyncResult? FollowUp { get; init; }
 }
 
 /// <summary>The outcome of a pass, and the commit it ran at (null when git gave none).</summary>
@@ -57,7 +64,9 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         string? gitError = null;
         try
         {
+            PhaseClock.Mark("git: resolve and read");
             source = request.Known ?? await git.GetRevisionAsync(request.Source, request.Revision, ct);
+            PhaseClock.Mark($"git: read {source.Files.Count} files");
         }
         catch (GitSourceException ex) when (request.Fallback is { } fallback && ex.CommitSha is null)
         {
@@ -99,7 +108,7 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         };
         try
         {
-            var result = await engines(request.Target).RunAsync(sync, ct);
+            var result = HealthFollowUp.Merge(request.FollowUp, await engines(request.Target).RunAsync(sync, ct));
             await FinishAsync(context, result, infrastructure: false, ct);
             return result;
         }
