@@ -73,7 +73,7 @@ bench() {
     printf 'cluster: bench\nnamespace: default\nport: %s\ncacheDir: %s\ntargets:\n' "$2" "$work/cache-$n"
     for ((i = 0; i < n; i++)); do
       ns=bench-$n-$((i % NSCOUNT))
-      local t; t=$(printf 't%05d' "$i")
+      local t; t=$(printf "b%d-t%05d" "$n" "$i")
       mkdir -p "$src/targets/$t"
       printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n  index: "%d"\n' "$t" "$i" >"$src/targets/$t/configmap.yaml"
       printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nspec:\n  replicas: 0\n  selector: {matchLabels: {app: %s}}\n  template:\n    metadata: {labels: {app: %s}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n        resources: {requests: {cpu: 10m, memory: 16Mi}}\n' "$t" "$t" "$t" >"$src/targets/$t/deployment.yaml"
