@@ -147,7 +147,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
 
         var known = lastSource?.CommitSha == commit && (gitError is not null || !announced) ? lastSource : null;
         var urgency = announced || dirty || last is null || last.Revision != commit ? PassUrgency.Triggered : PassUrgency.Routine;
-        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout }, commit, urgency, ct);
+        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Head = head, Fallback = lastSource, Timeout = target.Timeout }, commit, urgency, ct);
         return ok && gitError is null;
     }
 

@@ -13,6 +13,12 @@ internal sealed record PassRequest(SyncTarget Target, GitSourceSpec Source)
     /// <summary>The commit to use without asking git (a watch event woke the pass and the commit is fresh).</summary>
     public SourceRevision? Known { get; init; }
 
+    /// <summary>
+    /// The branch head an ls-remote just found (the agent's shared look at the branch): the source
+    /// reads that commit from its local copy without asking git again. Ignored when <see cref="Revision"/> is set.
+    /// </summary>
+    public string? Head { get; init; }
+
     /// <summary>The last commit read, to keep correcting drift from while git cannot be reached.</summary>
     public SourceRevision? Fallback { get; init; }
 
@@ -57,7 +63,9 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         string? gitError = null;
         try
         {
-            source = request.Known ?? await git.GetRevisionAsync(request.Source, request.Revision, ct);
+            source = request.Known ?? (request.Revision is null && request.Head is { } head
+                ? await git.GetRevisionAtAsync(request.Source, head, ct)
+                : await git.GetRevisionAsync(request.Source, request.Revision, ct));
         }
         catch (GitSourceException ex) when (request.Fallback is { } fallback && ex.CommitSha is null)
         {
