@@ -10,7 +10,7 @@
 # BENCH_REST_SECONDS later (VmRSS), API requests (the agent's gitops_api_requests_total; Lease
 # renewals apart), and for one quiet interval after that: API requests and git requests by kind
 # from the access log (ls-remote = GET info/refs of upload-pack, fetch = POST upload-pack,
-# push = receive-pack). Results: eng/bench-results/targets-<time>/results.md.
+# push = receive-pack). BENCH_GCDUMP=1: the heap at rest by type, with dotnet-gcdump (a dotnet tool). Results: eng/bench-results/targets-<time>/results.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/eng/lib.sh"
@@ -68,9 +68,12 @@ bench() {
   local n=$1 repo=$work/repos/bench-$n.git src=$work/src-$n i ns
   log "N=$n: generating $n folders"
   rm -rf "$src" "$repo"; mkdir -p "$src"
+  # Inventories and the Lease in a namespace of this run's own: nothing an earlier run left is in the way.
+  local inv=bench-$n-inv-$RANDOM
   for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" create namespace "bench-$n-$i" >/dev/null; done
+  "$kubectl" create namespace "$inv" >/dev/null
   {
-    printf 'cluster: bench\nnamespace: default\nport: %s\ncacheDir: %s\ntargets:\n' "$2" "$work/cache-$n"
+    printf 'cluster: bench\nnamespace: %s\nport: %s\ncacheDir: %s\ntargets:\n' "$inv" "$2" "$work/cache-$n"
     for ((i = 0; i < n; i++)); do
       ns=bench-$n-$((i % NSCOUNT))
       local t; t=$(printf "b%d-t%05d" "$n" "$i")
@@ -117,9 +120,13 @@ bench() {
   local quiet_cpu; quiet_cpu=$(awk -v a="$c0" -v b="$c1" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t}')
   local rest2; rest2=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
   log "N=$n: RSS ${rest} MB ${REST}s later (${rest2} MB after the quiet interval); quiet ${INTERVAL}s: $((a1 - a0)) API requests (+$((l1 - l0)) Lease), CPU ${quiet_cpu}s, git $quiet_git"
+  if [ "${BENCH_GCDUMP:-0}" = 1 ] && command -v dotnet-gcdump >/dev/null; then # the heap at rest, by type (after the figures: it forces a GC)
+    dotnet-gcdump collect -p "$pid" -o "$out/rest-$n.gcdump" >/dev/null 2>&1 && dotnet-gcdump report "$out/rest-$n.gcdump" 2>/dev/null | head -40 >"$out/rest-$n.heap.txt" || true
+  fi
   kill -TERM "$pid"; wait "$pid" || true
   echo "$n $(( n * 3 )) $secs $hwm $rest $cpu $req $lease $((a1 - a0)) $((l1 - l0)) $quiet_cpu $g0 $quiet_git $(cut -d' ' -f1 /proc/loadavg)" >>"$out/targets.txt"
   for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" delete namespace "bench-$n-$i" --wait=false >/dev/null; done
+  "$kubectl" delete namespace "$inv" --wait=false >/dev/null
   rm -rf "$src" "$repo" "$work/cache-$n"
 }
 
