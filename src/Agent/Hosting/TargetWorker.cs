@@ -214,7 +214,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         PassOutcome outcome;
         try
         {
-            outcome = await services.Passes.RunAsync(request with { Preempt = preempt.Token }, ct);
+            outcome = await services.Passes.RunAsync(request with { Preempt = preempt.Token, EngineDone = slot.Dispose }, ct);
         }
         finally
         {

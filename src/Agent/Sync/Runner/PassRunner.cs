@@ -28,6 +28,13 @@ internal sealed record PassRequest(SyncTarget Target, GitSourceSpec Source)
 
     /// <inheritdoc cref="SyncRequest.Preempt"/>
     public CancellationToken Preempt { get; init; }
+
+    /// <summary>
+    /// Called once the engine is done with the cluster, before the final report is written: the pass
+    /// gives its slot of the pool back while its note waits for the next notes push (a second or
+    /// more), so 1,000 targets are not throttled by the notes ref instead of by the work.
+    /// </summary>
+    public Action? EngineDone { get; init; }
 }
 
 /// <summary>The outcome of a pass, and the commit it ran at (null when git gave none).</summary>
@@ -108,6 +115,7 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         try
         {
             var result = await engines(request.Target).RunAsync(sync, ct);
+            request.EngineDone?.Invoke();
             await FinishAsync(context, result, infrastructure: false, ct);
             return result;
         }
