@@ -36,6 +36,8 @@ public sealed class SharedWatchTests(ClusterFixture cluster) : IClassFixture<Clu
         // Namespaces (a's), the namespace's ConfigMaps (both sets), the inventories (both): per target it was five.
         Assert.Equal(3, cache.Count);
 
+        // Every create above has reached the watch (its events, and what they woke, are behind us) before listening.
+        await WaitForAsync(async () => await MemberCountAsync(cache, a) == 1 && await MemberCountAsync(cache, b) == 2);
         var woken = new System.Collections.Concurrent.ConcurrentQueue<string>();
         cache.Changed += woken.Enqueue;
         var patch = new JsonArray(new JsonObject { ["op"] = "replace", ["path"] = "/data/k", ["value"] = "drifted" });
@@ -45,6 +47,11 @@ public sealed class SharedWatchTests(ClusterFixture cluster) : IClassFixture<Clu
         await Task.Delay(500); // any other event of this change would have come by now
         Assert.Equal([InventoryStore.IdOf(b.Target)], woken.Distinct());
     }
+
+    private static async Task<int> MemberCountAsync(WatchCache cache, SyncHarness of) =>
+        (await cache.LoadAsync([new LiveState.Collection(ConfigMaps, of.Target.DefaultNamespace, MembersOnly: true)], InventoryStore.IdOf(of.Target), CancellationToken.None)).Count;
+
+    private static readonly GitOps.Agent.Kube.ApiResource ConfigMaps = new(string.Empty, "v1", "ConfigMap", "configmaps", Namespaced: true);
 
     private static JsonObject ConfigMap(string ns, string name) => new()
     {
