@@ -2,6 +2,7 @@
 # Many targets on one agent (issue 13): `eng/bench.sh targets 100 1000` runs this.
 #   eng/bench-targets.sh [N…]            default 100 1000
 #   BENCH_TARGET_NAMESPACES=10 BENCH_TARGET_INTERVAL=60 BENCH_REST_SECONDS=30 eng/bench-targets.sh 1000
+#   BENCH_TARGET_CONCURRENCY=20 eng/bench-targets.sh 1000   (the agent's `concurrency`; default: its own)
 # One repository served over HTTP (lighttpd + git-http-backend, access log kept) with N folders,
 # each a ConfigMap, a Deployment (replicas 0: no kubelet here) and a Service, spread over
 # BENCH_TARGET_NAMESPACES namespaces; an agent config with N targets on that branch (interval
@@ -73,7 +74,9 @@ bench() {
   for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" create namespace "bench-$n-$i" >/dev/null; done
   "$kubectl" create namespace "$inv" >/dev/null
   {
-    printf 'cluster: bench\nnamespace: %s\nport: %s\ncacheDir: %s\ntargets:\n' "$inv" "$2" "$work/cache-$n"
+    printf 'cluster: bench\nnamespace: %s\nport: %s\ncacheDir: %s\n' "$inv" "$2" "$work/cache-$n"
+    [ -n "${BENCH_TARGET_CONCURRENCY:-}" ] && printf 'concurrency: %s\n' "$BENCH_TARGET_CONCURRENCY"
+    printf 'targets:\n'
     for ((i = 0; i < n; i++)); do
       ns=bench-$n-$((i % NSCOUNT))
       local t; t=$(printf "b%d-t%05d" "$n" "$i")
