@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gitops side by side with kubectl on the same API server, same machine, same run (not in CI).
 #   eng/bench.sh                  sizes 100 1000 5000, 3 rounds, both shapes
+#   eng/bench.sh targets 100 1000  many targets on one agent (eng/bench-targets.sh)
 #   BENCH_SIZES="1000" BENCH_SHAPES=cm BENCH_ROUNDS=5 BENCH_REST_SECONDS=60 eng/bench.sh
 # Shapes: "cm" (ConfigMaps in one namespace) and "mixed" (Deployments, Services, ConfigMaps in
 # five namespaces). Cases: first sync (create all), no-op re-sync, one object changed, 1% pruned
@@ -12,6 +13,8 @@
 # shard failover with three replicas (section "shard failover"; BENCH_SHARDS=0 skips it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# `eng/bench.sh targets [N…]`: many targets on one agent (eng/bench-targets.sh), nothing else.
+if [ "${1:-}" = targets ]; then shift; exec "$root/eng/bench-targets.sh" "$@"; fi
 source "$root/eng/lib.sh"
 require_dotnet
 SIZES=${BENCH_SIZES:-"100 1000 5000"}

@@ -11,6 +11,7 @@ namespace GitOps.Agent.Git;
 public sealed partial class GitSource : IGitSource
 {
     private readonly RepositoryCache cache;
+    private readonly BatchedReads reads;
     private readonly GitOptions options;
     private readonly ILogger logger;
     private int fetches;
@@ -22,6 +23,7 @@ public sealed partial class GitSource : IGitSource
     {
         this.options = options ?? GitOptions.Default;
         cache = new RepositoryCache(cacheDirectory, this.options);
+        reads = new BatchedReads(cache);
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -32,38 +34,52 @@ public sealed partial class GitSource : IGitSource
     {
         ArgumentNullException.ThrowIfNull(spec);
         var wanted = revision ?? spec.Reference;
-        return cache.UseAsync(
-            spec,
-            (repository, remote) =>
-            {
-                try
-                {
-                    var resolved = RevisionResolver.Resolve(repository, remote, wanted);
-                    IReadOnlyList<SourceFile> files;
-                    RenderSource render;
-                    try
-                    {
-                        render = TreeReader.RenderSourceOf(resolved.Commit, spec.Path);
-                        files = render.Kind == SourceKind.Plain ? TreeReader.Read(resolved.Commit, spec.Path, options) : [];
-                    }
-                    catch (GitSourceException ex)
-                    {
-                        throw new GitSourceException(ex.Message, ex) { CommitSha = resolved.Commit.Sha };
-                    }
+        return cache.UseAsync(spec, (repository, remote) => Read(repository, remote, spec, wanted, () => RevisionResolver.Resolve(repository, remote, wanted)), ct);
+    }
 
-                    LogRevision(logger, remote.Location.Url, wanted, resolved.Commit.Sha, files.Count, remote.Fetches);
-                    return new SourceRevision(resolved.Commit.Sha, resolved.Reference, files, resolved.Commit.Message)
-                    {
-                        Signature = SignatureOf(repository, resolved.Commit),
-                        Render = render,
-                    };
-                }
-                finally
-                {
-                    Interlocked.Add(ref fetches, remote.Fetches);
-                }
-            },
-            ct);
+    /// <summary>
+    /// As <see cref="GetRevisionAsync"/> for the branch head <paramref name="head"/> just learned by an
+    /// ls-remote (<see cref="SharedHeads"/>): no ls-remote of its own, and a fetch only when the commit
+    /// is not in the local copy yet, so the targets of one branch cost one fetch per commit together.
+    /// Reads of one repository queued meanwhile share one open of the local copy.
+    /// </summary>
+    public Task<SourceRevision> GetRevisionAtAsync(GitSourceSpec spec, string head, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrWhiteSpace(head);
+        return reads.ReadAsync(spec, (repository, remote) => Read(repository, remote, spec, spec.Reference, () => RevisionResolver.ResolveAt(repository, remote, spec.Reference, head)), ct);
+    }
+
+    /// <param name="resolve">Finds the commit; it may fetch through <paramref name="remote"/> (which a batch of reads shares).</param>
+    private SourceRevision Read(LibGit2Sharp.Repository repository, GitRemote remote, GitSourceSpec spec, string wanted, Func<ResolvedRevision> resolve)
+    {
+        var before = remote.Fetches;
+        try
+        {
+            var resolved = resolve();
+            IReadOnlyList<SourceFile> files;
+            RenderSource render;
+            try
+            {
+                render = TreeReader.RenderSourceOf(resolved.Commit, spec.Path);
+                files = render.Kind == SourceKind.Plain ? TreeReader.Read(resolved.Commit, spec.Path, options) : [];
+            }
+            catch (GitSourceException ex)
+            {
+                throw new GitSourceException(ex.Message, ex) { CommitSha = resolved.Commit.Sha };
+            }
+
+            LogRevision(logger, remote.Location.Url, wanted, resolved.Commit.Sha, files.Count, remote.Fetches - before);
+            return new SourceRevision(resolved.Commit.Sha, resolved.Reference, files, resolved.Commit.Message)
+            {
+                Signature = SignatureOf(repository, resolved.Commit),
+                Render = render,
+            };
+        }
+        finally
+        {
+            Interlocked.Add(ref fetches, remote.Fetches - before);
+        }
     }
 
     private static CommitSignature? SignatureOf(LibGit2Sharp.Repository repository, LibGit2Sharp.Commit commit)

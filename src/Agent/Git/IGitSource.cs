@@ -17,6 +17,14 @@ public interface IGitSource
     Task<SourceRevision> GetRevisionAsync(GitSourceSpec spec, string? revision, CancellationToken ct);
 
     /// <summary>
+    /// The manifests of <see cref="GitSourceSpec.Reference"/> at <paramref name="head"/>, the commit an
+    /// ls-remote of it just returned: a source that keeps a local copy need not ask the remote again.
+    /// By default, the same as <see cref="GetRevisionAsync"/> of the reference.
+    /// </summary>
+    /// <exception cref="GitSourceException">As <see cref="GetRevisionAsync"/>.</exception>
+    Task<SourceRevision> GetRevisionAtAsync(GitSourceSpec spec, string head, CancellationToken ct) => GetRevisionAsync(spec, null, ct);
+
+    /// <summary>
     /// The commit <see cref="GitSourceSpec.Reference"/> points to on the remote right now (one
     /// ls-remote, nothing fetched), or null when the remote has no such reference: the cheap way to
     /// learn that a new commit is waiting.

@@ -53,6 +53,25 @@ internal static partial class RevisionResolver
         return new ResolvedRevision(PeelToCommit(repository, name, remote.Location), name);
     }
 
+    /// <summary>
+    /// The commit <paramref name="head"/> that the remote's <paramref name="wanted"/> was just seen at
+    /// (by an ls-remote of the caller's): read from the local copy when the commit and a local ref of
+    /// that name are there, with no network at all; otherwise resolved as <see cref="Resolve"/> does
+    /// (one ls-remote, one fetch), which brings the commit in for every later caller.
+    /// </summary>
+    public static ResolvedRevision ResolveAt(Repository repository, GitRemote remote, string wanted, string head)
+    {
+        wanted = wanted.Trim();
+        string[] names = wanted.StartsWith("refs/", StringComparison.Ordinal) ? [wanted] : [$"refs/heads/{wanted}", $"refs/tags/{wanted}"];
+        var name = names.FirstOrDefault(n => repository.Refs[n] is not null);
+        if (name is not null && Sha().IsMatch(head) && FindCommit(repository, head) is { } known)
+        {
+            return new ResolvedRevision(known, name);
+        }
+
+        return Resolve(repository, remote, wanted);
+    }
+
     /// <summary>The SHA the remote ref <paramref name="wanted"/> points to (peeled for annotated tags), or null.</summary>
     public static string? RemoteSha(IReadOnlyDictionary<string, RemoteRef> refs, string wanted) =>
         FindRef(refs, wanted.Trim()) is { } name ? refs.GetValueOrDefault(name + "^{}")?.Sha ?? refs[name].Sha : null;

@@ -150,7 +150,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         var known = lastSource?.CommitSha == commit && (gitError is not null || !announced) ? lastSource : null;
         var urgency = announced || dirty || last is null || last.Revision != commit ? PassUrgency.Triggered : PassUrgency.Routine;
         var followUp = following && last?.Revision == commit ? last : null;
-        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Fallback = lastSource, Timeout = target.Timeout, FollowUp = followUp }, commit, urgency, ct);
+        var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Head = head, Fallback = lastSource, Timeout = target.Timeout, FollowUp = followUp }, commit, urgency, ct);
         return ok && gitError is null;
     }
 
@@ -218,7 +218,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         PassOutcome outcome;
         try
         {
-            outcome = await services.Passes.RunAsync(request with { Preempt = preempt.Token }, ct);
+            outcome = await services.Passes.RunAsync(request with { Preempt = preempt.Token, EngineDone = slot.Dispose }, ct);
         }
         finally
         {

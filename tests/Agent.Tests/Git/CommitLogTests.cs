@@ -74,5 +74,22 @@ public sealed class CommitLogTests : IDisposable
         Assert.Equal(["c4", "c3", "c2"], page.Commits.Select(c => c.Subject));
     }
 
+    [Fact]
+    public async Task ReadAsync_ForATarget_KeepsOnlyItsEntriesOfEveryCluster()
+    {
+        var sha = repo.Write("prod/a.yaml", "a").Commit("one");
+        await new GitSource(cache.Path).GetRevisionAsync(Spec("prod"), null, CancellationToken.None);
+        var notes = new GitNotesStatus(cache.Path);
+        await notes.WriteAsync(Spec("prod"), sha, StatusNoteTests.Entry("prod", "django"), CancellationToken.None);
+        await notes.WriteAsync(Spec("prod"), sha, StatusNoteTests.Entry("staging", "django"), CancellationToken.None);
+        await notes.WriteAsync(Spec("prod"), sha, StatusNoteTests.Entry("prod", "other"), CancellationToken.None);
+
+        var mine = await new CommitLog(cache.Path).ReadAsync(Spec("prod"), 10, CommitPage.Empty, CancellationToken.None, target: "django");
+        var all = await new CommitLog(cache.Path).ReadAsync(Spec("prod"), 10, CommitPage.Empty, CancellationToken.None);
+
+        Assert.Equal(["prod/django", "staging/django"], Assert.Single(mine.Commits).Entries.Select(e => $"{e.Cluster}/{e.Target}").Order(StringComparer.Ordinal));
+        Assert.Equal(3, Assert.Single(all.Commits).Entries.Count);
+    }
+
     private GitSourceSpec Spec(string path) => new(repo.BarePath, "main", path);
 }

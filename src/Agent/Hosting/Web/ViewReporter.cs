@@ -33,7 +33,7 @@ internal sealed class ViewReporter(ViewStore store, CommitLog log, TimeProvider 
     public async Task RefreshHistoryAsync(string target, GitSourceSpec source, CancellationToken ct)
     {
         var key = $"{target}\n{source.Repository}\n{source.Reference}\n{source.Path}";
-        var page = await log.ReadAsync(source, options.CommitHistory, pages.GetValueOrDefault(key) ?? CommitPage.Empty, ct);
+        var page = await log.ReadAsync(source, options.CommitHistory, pages.GetValueOrDefault(key) ?? CommitPage.Empty, ct, target); // the pages show this target's entries only
         pages[key] = page;
         store.Update(target, v => ReferenceEquals(v.History, page) ? v : v with { History = page });
     }

@@ -1,51 +1,82 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using GitOps.Diff.Identity;
 
 namespace GitOps.Agent.Kube.Live;
 
 /// <summary>
-/// One collection (a kind in a namespace, filtered by a label selector) kept current in memory:
-/// LIST, then WATCH from its resourceVersion with bookmarks, resuming from the last version
-/// seen when the server ends the stream, and LISTing again when that version is gone (410).
+/// One collection (a kind in a namespace) of the objects that carry a label, whatever its value,
+/// kept current in memory for every target at once: LIST, then WATCH from its resourceVersion
+/// with bookmarks, resuming from the last version seen when the server ends the stream, and
+/// LISTing again when that version is gone (410). Objects are grouped by the label's value (an
+/// ApplySet id), so a target reads its own members and an event wakes only the target whose
+/// member changed. 1,000 targets in one namespace cost one watch per kind, not 1,000.
 /// Objects are kept as their UTF-8 JSON (a tenth of a parsed tree's memory) and parsed when a
-/// pass asks for them; an agent at rest holds thousands of objects in a few megabytes.
+/// pass asks for them.
 /// </summary>
 internal sealed class CollectionWatch : IDisposable
 {
     private const int WatchSeconds = 300;
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(WatchSeconds + 60);
     private readonly IClusterClient api;
     private readonly ApiResource resource;
     private readonly string path;
-    private readonly string selector;
-    private readonly Action onChange;
+    private readonly string label;
+    private readonly Action<string> onChange;
     private readonly Action<string, Exception>? onFailure;
-    private readonly Action? onStatus;
+    private readonly Action<string>? onStatus;
     private readonly CancellationTokenSource stop = new();
-    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(WatchSeconds + 60);
-    private volatile ConcurrentDictionary<ResourceKey, byte[]> items = new();
     private readonly TaskCompletionSource firstList = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock gate = new();
+    private LabelIndex items = new();
     private volatile bool synced;
 
+    /// <param name="label">The label whose presence selects the collection's objects and whose value groups them.</param>
+    /// <param name="onChange">Told the label value of an object whose desired state changed (not for status-only updates).</param>
     /// <param name="onFailure">Told once per streak of failures (path, first error): a forbidden watch, a server away.</param>
-    /// <param name="onStatus">Told of an update that changed only what the server owns (status: a rollout progressing).</param>
-    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string selector, Action onChange, Action<string, Exception>? onFailure = null, Action? onStatus = null)
+    /// <param name="onStatus">Told the label value of an object of which only what the server owns changed (status: a rollout progressing).</param>
+    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string label, Action<string> onChange, Action<string, Exception>? onFailure = null, Action<string>? onStatus = null)
     {
         this.onFailure = onFailure;
         this.onStatus = onStatus;
         this.api = api;
         this.resource = resource;
         path = resource.Path(ns);
-        this.selector = selector;
+        this.label = label;
         this.onChange = onChange;
         _ = Task.Run(RunAsync);
     }
 
-    /// <summary>The current items, once the first LIST arrived and while the watch is healthy; otherwise null.</summary>
-    public async Task<IReadOnlyDictionary<ResourceKey, JsonObject>?> SnapshotAsync(CancellationToken ct)
+    /// <summary>
+    /// The current objects whose label is <paramref name="value"/>, once the first LIST arrived and
+    /// while the watch is healthy; otherwise null.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<ResourceKey, JsonObject>?> SnapshotAsync(string value, CancellationToken ct)
     {
         await firstList.Task.WaitAsync(ct);
-        return synced ? items.ToDictionary(i => i.Key, i => JsonNode.Parse(i.Value)!.AsObject()) : null;
+        if (!synced)
+        {
+            return null;
+        }
+
+        KeyValuePair<ResourceKey, byte[]>[] group;
+        lock (gate)
+        {
+            group = items.Group(value);
+        }
+
+        return group.ToDictionary(i => i.Key, i => JsonNode.Parse(i.Value)!.AsObject());
+    }
+
+    /// <summary>The object <paramref name="key"/> as last seen, whatever its label's value; null when the watch does not hold it.</summary>
+    public JsonObject? Find(ResourceKey key)
+    {
+        (string Value, byte[] Json)? entry;
+        lock (gate)
+        {
+            entry = items.Get(key);
+        }
+
+        return entry is { } e ? JsonNode.Parse(e.Json)!.AsObject() : null;
     }
 
     private async Task RunAsync()
@@ -73,7 +104,7 @@ internal sealed class CollectionWatch : IDisposable
 
                 // Any failure (a timeout, a refused LIST, a half-open connection cut by the idle
                 // timer): passes LIST for themselves until this watch is back.
-                synced = false; // passes fall back to LISTs until the watch is back
+                synced = false;
                 firstList.TrySetResult();
                 version = null;
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(++failures, 5))), stop.Token).ConfigureAwait(false);
@@ -83,13 +114,32 @@ internal sealed class CollectionWatch : IDisposable
 
     private async Task<string> ListAsync()
     {
-        var list = await api.ListAsync(path, selector, stop.Token);
-        var parsed = new Dictionary<ResourceKey, JsonObject>();
-        LiveState.AddItems(resource, list, parsed);
-        items = new ConcurrentDictionary<ResourceKey, byte[]>(parsed.Select(p => KeyValuePair.Create(p.Key, Compact(p.Value))));
-        // one swap: a snapshot never sees a half-filled relist
+        var list = await api.ListAsync(path, label, stop.Token);
+        var fresh = new LabelIndex();
+        foreach (var item in (list["items"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var key = LiveState.KeyOf(resource, item);
+            if (LabelOf(item) is { } value)
+            {
+                fresh.Set(key, value, Compact(item));
+            }
+        }
+
+        IReadOnlyCollection<string> changed;
+        lock (gate)
+        {
+            // A relist after the watch was down: what changed meanwhile wakes its targets (the first LIST wakes no one).
+            changed = firstList.Task.IsCompleted ? items.ChangedGroups(fresh) : [];
+            items = fresh; // one swap: a snapshot never sees a half-filled relist
+        }
+
         synced = true;
         firstList.TrySetResult();
+        foreach (var value in changed)
+        {
+            onChange(value);
+        }
+
         return (string?)list["metadata"]?["resourceVersion"] ?? "0";
     }
 
@@ -99,7 +149,7 @@ internal sealed class CollectionWatch : IDisposable
         // The server ends the stream after WatchSeconds; silence well beyond that is a dead connection.
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         idle.CancelAfter(Idle);
-        await foreach (var ev in api.WatchAsync(path, selector, version, WatchSeconds, idle.Token))
+        await foreach (var ev in api.WatchAsync(path, label, version, WatchSeconds, idle.Token))
         {
             idle.CancelAfter(Idle);
             var type = (string?)ev["type"];
@@ -114,34 +164,49 @@ internal sealed class CollectionWatch : IDisposable
             }
 
             version = (string?)obj["metadata"]?["resourceVersion"] ?? version;
-            if (type == "BOOKMARK")
+            if (type != "BOOKMARK")
             {
-                continue;
-            }
-
-            var key = LiveState.KeyOf(resource, obj);
-            var before = items.GetValueOrDefault(key);
-            if (type == "DELETED")
-            {
-                items.TryRemove(key, out _);
-            }
-            else
-            {
-                items[key] = Compact(obj);
-            }
-
-            if (type == "DELETED" || before is null || !SameDesiredState(JsonNode.Parse(before)!.AsObject(), obj))
-            {
-                onChange(); // status-only updates (a rollout progressing) do not wake a pass
-            }
-            else
-            {
-                onStatus?.Invoke(); // they may end a rollout, though: a worker following health wants to know
+                Apply(type, obj);
             }
         }
 
         return version;
     }
+
+    private void Apply(string? type, JsonObject obj)
+    {
+        var key = LiveState.KeyOf(resource, obj);
+        var value = type == "DELETED" ? null : LabelOf(obj);
+        (string Value, byte[] Json)? before;
+        lock (gate)
+        {
+            before = items.Get(key);
+            if (value is null)
+            {
+                items.Remove(key);
+            }
+            else
+            {
+                items.Set(key, value, Compact(obj));
+            }
+        }
+
+        if (before is { } was && was.Value != value)
+        {
+            onChange(was.Value); // left that set (deleted or relabelled)
+        }
+
+        if (value is not null && (before is null || before.Value.Value != value || !SameDesiredState(JsonNode.Parse(before.Value.Json)!.AsObject(), obj)))
+        {
+            onChange(value); // status-only updates (a rollout progressing) do not wake a pass
+        }
+        else if (value is not null)
+        {
+            onStatus?.Invoke(value); // they may end a rollout, though: a worker following health wants to know
+        }
+    }
+
+    private string? LabelOf(JsonObject obj) => (string?)obj["metadata"]?["labels"]?[label];
 
     private static byte[] Compact(JsonObject obj) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(obj);
 

@@ -11,7 +11,12 @@ namespace GitOps.Agent.Kube.Live;
 /// </summary>
 internal sealed class LiveState(IClusterClient api, int parallelism) : ILiveSource
 {
-    public sealed record Collection(ApiResource Resource, string? Namespace, bool MembersOnly);
+    /// <param name="MembersOnly">Every object asked for here is a member of the set: the part-of label finds them all.</param>
+    public sealed record Collection(ApiResource Resource, string? Namespace, bool MembersOnly)
+    {
+        /// <summary>The objects of the revision asked for here that are not members yet (a cache may read them alone instead of the whole collection).</summary>
+        public IReadOnlyList<string> NewNames { get; init; } = [];
+    }
 
     public async Task<Dictionary<ResourceKey, JsonObject>> LoadAsync(IEnumerable<Collection> collections, string applySetId, CancellationToken ct)
     {
@@ -34,7 +39,10 @@ internal sealed class LiveState(IClusterClient api, int parallelism) : ILiveSour
 
     /// <summary>Collections asked for twice (members only, and whole) are listed once, whole.</summary>
     public static IEnumerable<Collection> Merge(IEnumerable<Collection> collections) =>
-        collections.GroupBy(c => (c.Resource, c.Namespace)).Select(g => new Collection(g.Key.Resource, g.Key.Namespace, g.All(c => c.MembersOnly)));
+        collections.GroupBy(c => (c.Resource, c.Namespace)).Select(g => new Collection(g.Key.Resource, g.Key.Namespace, g.All(c => c.MembersOnly))
+        {
+            NewNames = g.SelectMany(c => c.NewNames).Distinct(StringComparer.Ordinal).ToList(),
+        });
 
     /// <summary>Adds the items of a LIST response to <paramref name="into"/>, restoring apiVersion and kind.</summary>
     public static void AddItems(ApiResource resource, JsonObject list, IDictionary<ResourceKey, JsonObject> into)

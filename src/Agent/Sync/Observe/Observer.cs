@@ -84,7 +84,9 @@ internal sealed class Observer(IDiscovery discovery, ILiveSource live, IClusterC
         }
 
         var collections = prepared.Where(p => p.Resource is not null)
-            .Select(p => new LiveState.Collection(p.Resource!, p.Key.Namespace, inventory.Members.ContainsKey(p.Key)))
+            .Select(p => inventory.Members.ContainsKey(p.Key)
+                ? new LiveState.Collection(p.Resource!, p.Key.Namespace, MembersOnly: true)
+                : new LiveState.Collection(p.Resource!, p.Key.Namespace, MembersOnly: false) { NewNames = [p.Key.Name] })
             .Concat(candidates.Select(c => new LiveState.Collection(c.Value, c.Key.Namespace, MembersOnly: true)));
         var state = await LoadAsync(collections, prepared, candidates, inventory.Id, ct);
         await ReadMissingMembersAsync(prepared, inventory, state, ct);

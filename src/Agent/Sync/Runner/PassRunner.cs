@@ -13,6 +13,12 @@ internal sealed record PassRequest(SyncTarget Target, GitSourceSpec Source)
     /// <summary>The commit to use without asking git (a watch event woke the pass and the commit is fresh).</summary>
     public SourceRevision? Known { get; init; }
 
+    /// <summary>
+    /// The branch head an ls-remote just found (the agent's shared look at the branch): the source
+    /// reads that commit from its local copy without asking git again. Ignored when <see cref="Revision"/> is set.
+    /// </summary>
+    public string? Head { get; init; }
+
     /// <summary>The last commit read, to keep correcting drift from while git cannot be reached.</summary>
     public SourceRevision? Fallback { get; init; }
 
@@ -29,6 +35,13 @@ internal sealed record PassRequest(SyncTarget Target, GitSourceSpec Source)
     /// now seen, so the note keeps the release's counts and hooks. See <see cref="HealthFollowUp"/>.
     /// </summary>
     public SyncResult? FollowUp { get; init; }
+
+    /// <summary>
+    /// Called once the engine is done with the cluster, before the final report is written: the pass
+    /// gives its slot of the pool back while its note waits for the next notes push (a second or
+    /// more), so 1,000 targets are not throttled by the notes ref instead of by the work.
+    /// </summary>
+    public Action? EngineDone { get; init; }
 }
 
 /// <summary>The outcome of a pass, and the commit it ran at (null when git gave none).</summary>
@@ -65,7 +78,9 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         try
         {
             PhaseClock.Mark("git: resolve and read");
-            source = request.Known ?? await git.GetRevisionAsync(request.Source, request.Revision, ct);
+            source = request.Known ?? (request.Revision is null && request.Head is { } head
+                ? await git.GetRevisionAtAsync(request.Source, head, ct)
+                : await git.GetRevisionAsync(request.Source, request.Revision, ct));
             PhaseClock.Mark($"git: read {source.Files.Count} files");
         }
         catch (GitSourceException ex) when (request.Fallback is { } fallback && ex.CommitSha is null)
@@ -109,6 +124,7 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         try
         {
             var result = HealthFollowUp.Merge(request.FollowUp, await engines(request.Target).RunAsync(sync, ct));
+            request.EngineDone?.Invoke();
             await FinishAsync(context, result, infrastructure: false, ct);
             return result;
         }
