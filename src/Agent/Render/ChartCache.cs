@@ -16,54 +16,13 @@ internal sealed class ChartCache(long maxBytes)
     /// <summary>32 MiB: a few hundred typical chart packages.</summary>
     public const long DefaultBytes = 32L << 20;
 
-    private readonly object gate = new();
-    private readonly LinkedList<(string Key, ChartPackage Package)> order = new();
-    private readonly Dictionary<string, LinkedListNode<(string Key, ChartPackage Package)>> entries = new(StringComparer.Ordinal);
-    private long bytes;
+    private readonly SizedLru<ChartPackage> entries = new(maxBytes, package => package.Bytes.LongLength);
 
     public static string KeyOf(ChartRepository repository, string dependencyRepository, string name, string version) =>
         string.Join('\u0001', repository.Key, dependencyRepository.TrimEnd('/'), name, version);
 
-    public bool TryGet(string key, out ChartPackage? package)
-    {
-        lock (gate)
-        {
-            if (entries.TryGetValue(key, out var node))
-            {
-                order.Remove(node);
-                order.AddFirst(node);
-                package = node.Value.Package;
-                return true;
-            }
-        }
+    public bool TryGet(string key, out ChartPackage? package) => entries.TryGet(key, out package);
 
-        package = null;
-        return false;
-    }
-
-    public void Put(string key, ChartPackage package)
-    {
-        if (package.Bytes.Length > maxBytes)
-        {
-            return;
-        }
-
-        lock (gate)
-        {
-            if (entries.Remove(key, out var old))
-            {
-                order.Remove(old);
-                bytes -= old.Value.Package.Bytes.Length;
-            }
-
-            entries[key] = order.AddFirst((key, package));
-            bytes += package.Bytes.Length;
-            while (bytes > maxBytes && order.Last is { } last)
-            {
-                order.RemoveLast();
-                entries.Remove(last.Value.Key);
-                bytes -= last.Value.Package.Bytes.Length;
-            }
-        }
-    }
+    /// <summary>Keeps the package unless it alone is larger than the whole cache.</summary>
+    public void Put(string key, ChartPackage package) => entries.Put(key, package);
 }

@@ -9,64 +9,17 @@ namespace GitOps.Agent.Render;
 /// </summary>
 internal sealed class RenderCache(long maxBytes)
 {
-    private readonly object gate = new();
-    private readonly LinkedList<(string Key, IReadOnlyList<ManifestFile> Files, long Bytes)> order = new();
-    private readonly Dictionary<string, LinkedListNode<(string Key, IReadOnlyList<ManifestFile> Files, long Bytes)>> entries = new(StringComparer.Ordinal);
-    private long bytes;
+    private readonly SizedLru<IReadOnlyList<ManifestFile>> entries = new(maxBytes, files => files.Sum(f => (long)f.Content.Length + f.Path.Length));
 
-    public int Count
-    {
-        get
-        {
-            lock (gate)
-            {
-                return entries.Count;
-            }
-        }
-    }
+    public int Count => entries.Count;
 
     public bool TryGet(string key, out IReadOnlyList<ManifestFile> files)
     {
-        lock (gate)
-        {
-            if (entries.TryGetValue(key, out var node))
-            {
-                order.Remove(node);
-                order.AddFirst(node);
-                files = node.Value.Files;
-                return true;
-            }
-        }
-
-        files = [];
-        return false;
+        var found = entries.TryGet(key, out var value);
+        files = value ?? [];
+        return found;
     }
 
     /// <summary>Keeps the output unless it alone is larger than the whole cache.</summary>
-    public void Put(string key, IReadOnlyList<ManifestFile> files)
-    {
-        var size = files.Sum(f => (long)f.Content.Length + f.Path.Length);
-        if (size > maxBytes)
-        {
-            return;
-        }
-
-        lock (gate)
-        {
-            if (entries.Remove(key, out var old))
-            {
-                order.Remove(old);
-                bytes -= old.Value.Bytes;
-            }
-
-            entries[key] = order.AddFirst((key, files, size));
-            bytes += size;
-            while (bytes > maxBytes && order.Last is { } last)
-            {
-                order.RemoveLast();
-                entries.Remove(last.Value.Key);
-                bytes -= last.Value.Bytes;
-            }
-        }
-    }
+    public void Put(string key, IReadOnlyList<ManifestFile> files) => entries.Put(key, files);
 }

@@ -80,7 +80,8 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Contains("hunter2-very-secret", shown, StringComparison.Ordinal);
     }
 
-    private static (int Exit, string Stdout, string Stderr) Gitops(params string[] args)
+    /// <summary>Runs the built <c>gitops</c> CLI with <paramref name="args"/>.</summary>
+    internal static (int Exit, string Stdout, string Stderr) Gitops(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gitops.dll"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GitOps.Agent.Tests.Git;
 using GitOps.TestSupport.Helm;
 
@@ -23,8 +22,8 @@ public sealed class RenderHelmRepositoryTests : IDisposable
         ChartFolders.App(temp.Combine("app"), server.Url, "1.0.0");
         var flag = $"charts={server.Url},usernameFile={server.SecretFile("u", ChartRepositoryServer.User)},passwordFile={server.SecretFile("p", ChartRepositoryServer.Password)}";
 
-        var (exit, stdout, stderr) = Gitops("render", "--path", temp.Combine("app"), "--helm-repository", flag);
-        var (refusedExit, _, refused) = Gitops("render", "--path", temp.Combine("app"));
+        var (exit, stdout, stderr) = RenderCommandTests.Gitops("render", "--path", temp.Combine("app"), "--helm-repository", flag);
+        var (refusedExit, _, refused) = RenderCommandTests.Gitops("render", "--path", temp.Combine("app"));
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("libVersion: 1.0.0", stdout, StringComparison.Ordinal);
@@ -41,25 +40,9 @@ public sealed class RenderHelmRepositoryTests : IDisposable
     {
         ChartFolders.App(temp.Combine("app"), server.Url, "1.0.0");
 
-        var (exit, _, stderr) = Gitops("render", "--path", temp.Combine("app"), "--helm-repository", flag);
+        var (exit, _, stderr) = RenderCommandTests.Gitops("render", "--path", temp.Combine("app"), "--helm-repository", flag);
 
         Assert.NotEqual(0, exit);
         Assert.Contains($"--helm-repository '{flag}': {expected}", stderr, StringComparison.Ordinal);
-    }
-
-    private static (int Exit, string Stdout, string Stderr) Gitops(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gitops.dll"));
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr);
     }
 }
