@@ -44,11 +44,13 @@ public sealed class StatusEndpointsTests(ClusterFixture cluster) : IClassFixture
         Assert.Contains("gitops_render_tool_info{tool=\"kustomize\",version=\"v5.", await ToolsReportedAsync(http), StringComparison.Ordinal);
     }
 
-    /// <summary>The tools are asked for their versions in the background at start: a scrape soon after shows them.</summary>
+    /// <summary>The tools are asked for their versions in the background at start, each on its own: a scrape soon after shows both.</summary>
     private static async Task<string> ToolsReportedAsync(HttpClient http)
     {
         var text = string.Empty;
-        for (var i = 0; i < 100 && !text.Contains("gitops_render_tool_info{tool=\"helm\"", StringComparison.Ordinal); i++)
+        bool Both() => text.Contains("gitops_render_tool_info{tool=\"helm\"", StringComparison.Ordinal)
+            && text.Contains("gitops_render_tool_info{tool=\"kustomize\"", StringComparison.Ordinal);
+        for (var i = 0; i < 100 && !Both(); i++)
         {
             await Task.Delay(i == 0 ? 0 : 100);
             text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
