@@ -12,6 +12,13 @@ public interface ICommitStatusStore
     Task WriteAsync(GitSourceSpec repository, string commitSha, CommitStatusEntry entry, CancellationToken ct);
 
     /// <summary>
+    /// True when writes take effect in the order <see cref="WriteAsync"/> was called, whether or not
+    /// the caller awaited the earlier one: a later write of the same entry always wins. False (the
+    /// default): a caller that needs an order awaits each write before starting the next.
+    /// </summary>
+    bool KeepsCallOrder => false;
+
+    /// <summary>
     /// The last <paramref name="count"/> commits of <paramref name="branch"/>, newest first, each with
     /// its entries. Only <see cref="GitSourceSpec.Repository"/> and its credentials are used.
     /// </summary>

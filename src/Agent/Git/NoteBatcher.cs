@@ -9,6 +9,8 @@ namespace GitOps.Agent.Git;
 /// targets the notes ref is pushed a few times per round of passes instead of 2,000 times one
 /// after another. Each caller's write completes (or fails) with the flush that carried it; each
 /// entry still replaces only its own (cluster, target) entry, on top of other clusters' writes.
+/// Writes are queued as they are called and flushed in that order (one loop per repository, and
+/// within a flush the later entry of a key wins), so it <see cref="KeepsCallOrder"/>.
 /// </summary>
 public sealed class NoteBatcher(GitNotesStatus store, TimeProvider? time = null) : ICommitStatusStore
 {
@@ -34,6 +36,8 @@ public sealed class NoteBatcher(GitNotesStatus store, TimeProvider? time = null)
         queues.GetOrAdd(key, _ => new Queue(this, repository)).Add(pending);
         return pending.Done.Task.WaitAsync(ct);
     }
+
+    public bool KeepsCallOrder => true;
 
     public Task<IReadOnlyList<CommitStatus>> ReadStatusAsync(GitSourceSpec repository, string branch, int count, CancellationToken ct) =>
         store.ReadStatusAsync(repository, branch, count, ct);

@@ -39,7 +39,8 @@ internal sealed record PassRequest(SyncTarget Target, GitSourceSpec Source)
     /// <summary>
     /// Called once the engine is done with the cluster, before the final report is written: the pass
     /// gives its slot of the pool back while its note waits for the next notes push (a second or
-    /// more), so 1,000 targets are not throttled by the notes ref instead of by the work.
+    /// more), so 1,000 targets are not throttled by the notes ref instead of by the work. (The
+    /// Progressing note is not waited for at all: <see cref="NoteReporter"/> settles it with the final one.)
     /// </summary>
     public Action? EngineDone { get; init; }
 }
