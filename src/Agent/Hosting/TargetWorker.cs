@@ -42,6 +42,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
     private bool preempted;
     private SourceRevision? lastSource;
     private SyncResult? last;
+    private SyncResult? release; // the pass that applied last's revision: what a health follow-up reports (HealthFollowUp.ReleaseOf)
     private DateTimeOffset lastPass;
     private long announcedAt; // UTC ticks: a head must be learned at or after the latest announcement
     private DateTimeOffset lastLearned = DateTimeOffset.MinValue + TimeSpan.FromDays(1); // when the look behind the last head used started
@@ -149,7 +150,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
 
         var known = lastSource?.CommitSha == commit && (gitError is not null || !announced) ? lastSource : null;
         var urgency = announced || dirty || last is null || last.Revision != commit ? PassUrgency.Triggered : PassUrgency.Routine;
-        var followUp = following && last?.Revision == commit ? last : null;
+        var followUp = following && release?.Revision == commit ? release : null;
         var ok = await PassAsync(new PassRequest(syncTarget, target.Source) { Known = known, Head = head, Fallback = lastSource, Timeout = target.Timeout, FollowUp = followUp }, commit, urgency, ct);
         return ok && gitError is null;
     }
@@ -229,6 +230,7 @@ internal sealed partial class TargetWorker(TargetConfig target, AgentConfig conf
         ct.ThrowIfCancellationRequested(); // a pass that lost leadership tells nothing more
         lastSource = outcome.Source ?? lastSource;
         last = outcome.Result;
+        release = HealthFollowUp.ReleaseOf(release, last);
         services.Dependencies.Publish(target.Name, commit ?? last.Revision, last, config.Targets.Where(t => t.DependsOn.Contains(target.Name)).Select(t => t.Name));
         services.Metrics.RecordPass(target.Name, outcome.Result, services.Clock.GetElapsedTime(started));
         if (statusMoved)

@@ -44,4 +44,18 @@ public sealed class HealthFollowUpTests
         var failed = SyncResult.Failure("c1", "app", "cannot reach the API server");
         Assert.Same(failed, HealthFollowUp.Merge(Release, failed));
     }
+
+    [Fact]
+    public void ReleaseOf_NoOpPassAfterTheRelease_KeepsTheRelease_AndAnythingElseReplacesIt()
+    {
+        Assert.Same(Release, HealthFollowUp.ReleaseOf(Release, NoOp())); // a watch event's pass that wrote nothing
+        var drift = NoOp(webAction: SyncAction.Configured);
+        Assert.Same(drift, HealthFollowUp.ReleaseOf(Release, drift));
+        var other = NoOp("c2");
+        Assert.Same(other, HealthFollowUp.ReleaseOf(Release, other));
+        var first = NoOp();
+        Assert.Same(first, HealthFollowUp.ReleaseOf(null, first));
+        var failed = SyncResult.Failure("c1", "app", "cannot reach the API server");
+        Assert.Same(failed, HealthFollowUp.ReleaseOf(Release, failed));
+    }
 }

@@ -13,8 +13,7 @@ internal static class HealthFollowUp
 {
     public static SyncResult Merge(SyncResult? previous, SyncResult now)
     {
-        if (previous is null || previous.Revision != now.Revision || previous.Phase != SyncPhase.Synced || now.Phase != SyncPhase.Synced
-            || now.HasDrift || now.Hooks.Any(h => h.Outcome != HookOutcome.Skipped))
+        if (previous is null || !WroteNothingSince(previous, now))
         {
             return now;
         }
@@ -25,4 +24,16 @@ internal static class HealthFollowUp
             : o).ToList();
         return previous with { Health = now.Health, Objects = objects, HealthUpdate = true };
     }
+
+    /// <summary>
+    /// What a later follow-up merges into, once <paramref name="now"/> is done: the pass that
+    /// applied the revision, not a no-op pass that ran after it (a watch event, a resync) and
+    /// wrote nothing: the note keeps the release's counts and hooks whichever pass sees Healthy.
+    /// </summary>
+    public static SyncResult ReleaseOf(SyncResult? release, SyncResult now) =>
+        release is not null && WroteNothingSince(release, now) ? release : now;
+
+    private static bool WroteNothingSince(SyncResult previous, SyncResult now) =>
+        previous.Revision == now.Revision && previous.Phase == SyncPhase.Synced && now.Phase == SyncPhase.Synced
+        && !now.HasDrift && now.Hooks.All(h => h.Outcome == HookOutcome.Skipped);
 }
