@@ -20,8 +20,8 @@ internal sealed class LoadedCache(long maxBytes)
 {
     private const int MaxShortcuts = 4096;
     private readonly RenderCache outputs = new(maxBytes);
-    private readonly Bounded<IReadOnlyList<string>> loaded = new(MaxShortcuts);
-    private readonly Bounded<string> byTree = new(MaxShortcuts);
+    private readonly SizedLru<IReadOnlyList<string>> loaded = new(MaxShortcuts, _ => 1);
+    private readonly SizedLru<string> byTree = new(MaxShortcuts, _ => 1);
 
     public int Count => outputs.Count;
 
@@ -49,7 +49,7 @@ internal sealed class LoadedCache(long maxBytes)
             return null;
         }
 
-        byTree.Set(settings + "@" + tree, key);
+        byTree.Put(settings + "@" + tree, key);
         return files;
     }
 
@@ -65,40 +65,13 @@ internal sealed class LoadedCache(long maxBytes)
         var key = fingerprint is null ? Hash(settings, "tree", tree) : Hash(settings, "loaded", fingerprint);
         if (fingerprint is not null)
         {
-            loaded.Set(settings, paths!);
+            loaded.Put(settings, paths!);
         }
 
-        byTree.Set(settings + "@" + tree, key);
+        byTree.Put(settings + "@" + tree, key);
         outputs.Put(key, files);
     }
 
     private static string Hash(params string[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000', parts))));
-
-    /// <summary>A map that forgets everything when it grows past its bound (its entries are shortcuts, cheap to learn again).</summary>
-    private sealed class Bounded<T>(int max)
-    {
-        private readonly Dictionary<string, T> entries = new(StringComparer.Ordinal);
-
-        public bool TryGet(string key, out T value)
-        {
-            lock (entries)
-            {
-                return entries.TryGetValue(key, out value!);
-            }
-        }
-
-        public void Set(string key, T value)
-        {
-            lock (entries)
-            {
-                if (entries.Count >= max && !entries.ContainsKey(key))
-                {
-                    entries.Clear();
-                }
-
-                entries[key] = value;
-            }
-        }
-    }
 }

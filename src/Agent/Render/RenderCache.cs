@@ -16,7 +16,7 @@ internal sealed class RenderCache(long maxBytes)
     public bool TryGet(string key, out IReadOnlyList<ManifestFile> files)
     {
         var found = entries.TryGet(key, out var value);
-        files = value ?? [];
+        files = found ? value! : [];
         return found;
     }
 

@@ -1,9 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace GitOps.Agent.Render;
 
 /// <summary>
 /// Values by key, least recently used first out, bounded by the sum of their sizes. A value larger
 /// than the whole bound is not kept. Thread-safe. The render cache and the chart package cache
-/// are this with their own keys and sizes.
+/// are this with their own keys and sizes (bytes); the render shortcuts count entries (size 1).
 /// </summary>
 internal sealed class SizedLru<TValue>(long maxBytes, Func<TValue, long> sizeOf)
 {
@@ -23,7 +25,7 @@ internal sealed class SizedLru<TValue>(long maxBytes, Func<TValue, long> sizeOf)
         }
     }
 
-    public bool TryGet(string key, out TValue? value)
+    public bool TryGet(string key, [MaybeNullWhen(false)] out TValue value)
     {
         lock (gate)
         {
