@@ -25,15 +25,6 @@ internal sealed partial class PassLogReporter(ILogger<PassLogReporter> logger) :
 
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "pass {Target} at {Revision}: {Phase} {Health}: {Summary}")]
-    private static partial void LogPass(ILogger logger, string target, string revision, SyncPhase phase, GitOps.Diff.Health.HealthStatus health, string summary);
-
-    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "{Target} at {Revision}: {Object} {Action} {Detail}")]
-    private static partial void LogObject(ILogger logger, string target, string revision, GitOps.Diff.Identity.ResourceKey @object, SyncAction action, string detail);
-
-    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "{Target} at {Revision}: Progressing")]
-    private static partial void LogProgressing(ILogger logger, string target, string revision);
 }
 
 /// <summary>Log scope of a pass: JSON logs carry target and revision as fields.</summary>

@@ -18,10 +18,4 @@ internal sealed partial class ReporterFailures(AgentMetrics metrics, ILogger<Rep
         metrics.RecordError("-", "internal");
         LogWorkerFailed(logger, ex.GetType().Name, Git.UrlRedactor.Redact(ex.Message));
     }
-
-    [LoggerMessage(EventId = 18, Level = LogLevel.Error, Message = "a target worker ended with {Kind}: {Error}; it starts again with the next term")]
-    private static partial void LogWorkerFailed(ILogger logger, string kind, string error);
-
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "{Sink} not written ({Kind}): {Error}")]
-    private static partial void LogFailed(ILogger logger, string sink, string kind, string error);
 }

@@ -141,9 +141,6 @@ internal sealed partial class StatusServer(
         return message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : message;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "serving /healthz, /readyz and /metrics on {Endpoint}")]
-    private static partial void LogListening(ILogger logger, string endpoint);
-
     private sealed class ForwardingLoggerProvider(ILoggerFactory to) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => to.CreateLogger(categoryName);

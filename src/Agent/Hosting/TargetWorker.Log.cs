@@ -14,7 +14,7 @@ internal sealed partial class TargetWorker
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "{Target}: a newer commit is waiting; the health wait ends now")]
     private static partial void LogPreempted(ILogger logger, string target);
 
-    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "{Target}: new revision {Revision} waits: {Reason}")]
+    [LoggerMessage(EventId = 19, Level = LogLevel.Information, Message = "{Target}: new revision {Revision} waits: {Reason}")]
     private static partial void LogWaitingForDependency(ILogger logger, string target, string revision, string reason);
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "{Target}: {Error}")]

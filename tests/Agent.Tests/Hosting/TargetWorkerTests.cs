@@ -8,8 +8,9 @@ namespace GitOps.Agent.Tests.Hosting;
 /// <summary>
 /// When a target's passes run, on a fake clock: time only moves when the test moves it, so
 /// every schedule below is exact (to the 100 ms step the clock is advanced by) and no test sleeps.
+/// Health waits and what preempts them are in TargetWorkerTests.HealthWait.cs.
 /// </summary>
-public sealed class TargetWorkerTests : IDisposable
+public sealed partial class TargetWorkerTests : IDisposable
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
 
@@ -104,6 +105,21 @@ public sealed class TargetWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_JitteredIntervalAtItsLongest_LooksAtGitWithinTheUpperBound()
+    {
+        var target = new TargetConfig("app", "https://git.example.com/r.git") { Interval = TimeSpan.FromSeconds(10) };
+        var config = AgentConfig.Default([target]) with { Worker = Options with { Jitter = 0.1 } };
+        var services = new WorkerServices(passes, git, metrics, new AgentReadiness(), clock) { Random = () => 0.999 }; // the longest wait: 11 s
+        _ = Task.Run(() => new TargetWorker(target, config, services, NullLogger<TargetWorker>.Instance).RunAsync(leading.Token));
+        await NextPassAsync();
+        git.Head = new string('b', 40);
+
+        var next = await NextPassAsync();
+
+        Assert.InRange(next.At, TimeSpan.FromSeconds(10.9), TimeSpan.FromSeconds(11) + Slack); // interval + 10 %, not the bare interval
+    }
+
+    [Fact]
     public async Task RunAsync_Failures_BackOffExponentiallyUpToTheBound()
     {
         passes.Phase = SyncPhase.Failed;
@@ -163,66 +179,6 @@ public sealed class TargetWorkerTests : IDisposable
 
         Assert.InRange(pushed.At, TimeSpan.FromSeconds(5.1), TimeSpan.FromSeconds(5.1) + Slack);
         Assert.Null(pushed.Request.Known); // the agent reads the new commit itself
-    }
-
-    [Fact]
-    public async Task RunAsync_NewCommitDuringHealthWait_PreemptsTheWait()
-    {
-        passes.HangUntilPreempted = true;
-        Start(interval: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromMinutes(5));
-        await NextPassAsync();
-        await AdvanceAsync(TimeSpan.FromSeconds(15));
-        passes.HangUntilPreempted = false;
-
-        git.Head = new string('d', 40);
-        var next = await NextPassAsync();
-
-        Assert.InRange(next.At, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20) + Slack); // the wait ends at the next look at git
-    }
-
-    [Fact]
-    public async Task RunAsync_HealthWaitOfANewCommit_IsNotPreemptedByItself()
-    {
-        Start(interval: TimeSpan.FromSeconds(10), timeout: TimeSpan.FromMinutes(5));
-        await NextPassAsync(); // commit a, synced
-        passes.HangUntilPreempted = true;
-        git.Head = new string('b', 40);
-        await NextPassAsync(); // commit b: its health wait begins
-
-        await AdvanceAsync(TimeSpan.FromSeconds(45)); // four looks at git, all seeing b
-
-        Assert.Equal(0, passes.Preemptions);
-        Assert.False(passes.Runs.TryRead(out _));
-    }
-
-    [Fact]
-    public async Task Announce_OfTheCommitTheHealthWaitIsFor_DoesNotPreemptIt()
-    {
-        passes.HangUntilPreempted = true;
-        var worker = Start(interval: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMinutes(5));
-        await NextPassAsync();
-
-        worker.Announce(); // e.g. another follower's look found the branch at this very commit
-        await AdvanceAsync(TimeSpan.FromSeconds(5));
-
-        Assert.Equal(0, passes.Preemptions);
-        Assert.False(passes.Runs.TryRead(out _));
-    }
-
-    [Fact]
-    public async Task Announce_DuringHealthWait_PreemptsAtOnce()
-    {
-        passes.HangUntilPreempted = true;
-        var worker = Start(interval: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMinutes(5));
-        await NextPassAsync();
-        await AdvanceAsync(TimeSpan.FromSeconds(3));
-        passes.HangUntilPreempted = false;
-
-        git.Head = new string('e', 40);
-        worker.Announce();
-        var next = await NextPassAsync();
-
-        Assert.InRange(next.At, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5) + Slack);
     }
 
     [Fact]

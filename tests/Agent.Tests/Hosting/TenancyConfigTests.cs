@@ -59,5 +59,19 @@ public sealed class TenancyConfigTests
     public void Parse_WrongServiceAccountOrAdopt_NamesTheKey(string extra, string expected) =>
         Assert.Contains(expected, Assert.Throws<AgentConfigException>(() => Parse(extra)).Errors);
 
+    [Fact]
+    public void Parse_Verify_BindsTheOneFileNamed()
+    {
+        Assert.Equal("/etc/gitops/allowed_signers", Parse("  verify: {sshAllowedSignersFile: /etc/gitops/allowed_signers}\n").Targets[0].Verify?.SshAllowedSignersFile);
+        Assert.Null(Parse("").Targets[0].Verify);
+    }
+
+    [Theory]
+    [InlineData("  verify: {gpgKeysFile: /k, sshAllowedSigners: /s}\n", "targets[0].verify.sshAllowedSigners: unknown key")]
+    [InlineData("  verify: {gpgKeyFile: /k}\n", "targets[0].verify.gpgKeyFile: unknown key (did you mean gpgKeysFile?)")]
+    [InlineData("  verify: {gpgKeysFile: /k, sshAllowedSignersFile: /s}\n", "targets[0].verify: name exactly one of gpgKeysFile and sshAllowedSignersFile")]
+    public void Parse_WrongVerify_NamesTheKey(string extra, string expected) =>
+        Assert.Contains(expected, Assert.Throws<AgentConfigException>(() => Parse(extra)).Errors);
+
     private static AgentConfig Parse(string extra) => AgentConfigLoader.Parse("agent.yaml", Target + extra);
 }

@@ -32,6 +32,34 @@ public sealed class AgentTests(ClusterFixture cluster, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Agent_SymlinkInANewCommit_NotesFailedOnItAndTellsAnEvent()
+    {
+        await using var a = new AgentHarness(cluster, "agentlink");
+        a.Sync.Repo.Write("a.yaml", Yaml.ConfigMap(a.Namespace, "a", ("k", "1"))).Commit("good");
+        var good = a.Push();
+        await a.StartAsync(a.Config("solo"));
+        await a.WaitForStatusAsync(good, "Synced", TimeSpan.FromSeconds(30));
+
+        Processes.Run("ln", a.Sync.Repo.Root, null, "-s", "/etc/passwd", "leak.yaml");
+        a.Sync.Repo.Commit("a symlink out of the repository");
+        var linked = a.Push();
+
+        // A source-stage failure of a known commit is told like any other: on the commit and in an Event.
+        var failed = await a.WaitForStatusAsync(linked, "Failed", TimeSpan.FromSeconds(30));
+        Assert.Contains("leak.yaml", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("symlink", failed.Message, StringComparison.Ordinal);
+        var warning = await AgentHarness.EventuallyAsync(async () =>
+        {
+            var list = await a.Sync.GetAsync($"/api/v1/namespaces/{a.Namespace}/events");
+            return list!["items"]!.AsArray().Select(e => e!.AsObject())
+                .FirstOrDefault(e => (string?)e["involvedObject"]!["name"] == "gitops-app" && (string?)e["reason"] == "SyncFailed");
+        }, TimeSpan.FromSeconds(20), "a SyncFailed Event on the target's ApplySet parent");
+        Assert.StartsWith($"{linked[..12]}: ", (string?)warning["message"], StringComparison.Ordinal);
+        Assert.Contains("leak.yaml", (string?)warning["message"], StringComparison.Ordinal);
+        Assert.Equal("1", (string?)(await a.Sync.ConfigMapAsync("a"))!["data"]!["k"]);
+    }
+
+    [Fact]
     public async Task Agent_ObjectEditedInCluster_IsPutBackByTheWatchLongBeforeTheInterval()
     {
         // A one-minute interval: only the watch on the member collection can heal within 15 s.

@@ -84,7 +84,7 @@ public sealed class SyncGuardTests(ClusterFixture cluster) : IClassFixture<Clust
     public async Task Sync_EmptyRenderWithPrune_DeletesNothing()
     {
         await using var h = new SyncHarness(cluster, "empty");
-        h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace)).Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1"))).Commit("first");
+        var first = h.Repo.Write("ns.yaml", Yaml.Namespace(h.Namespace)).Write("a.yaml", Yaml.ConfigMap(h.Namespace, "a", ("k", "1"))).Commit("first");
         await h.SyncAsync();
 
         h.Repo.Delete("ns.yaml").Delete("a.yaml").Write("README.md", "nothing here").Commit("oops, emptied");
@@ -93,6 +93,11 @@ public sealed class SyncGuardTests(ClusterFixture cluster) : IClassFixture<Clust
         Assert.Equal(SyncPhase.Failed, result.Phase);
         Assert.All(result.Objects, o => Assert.Equal(SyncAction.PruneSkipped, o.Action));
         Assert.NotNull(await h.ConfigMapAsync("a"));
+        // The cluster is still at the last good commit, and both the report and the inventory say so.
+        Assert.Equal(first, result.ClusterRevision);
+        Assert.Contains($"stays at {first[..12]}", result.StatusMessage, StringComparison.Ordinal);
+        var inventory = await h.GetAsync($"/api/v1/namespaces/{h.Target.InventoryNamespace}/configmaps/gitops-{h.Target.Name}");
+        Assert.Equal(first, (string?)inventory!["data"]!["revision"]);
     }
 
     [Fact]

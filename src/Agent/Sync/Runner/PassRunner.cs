@@ -58,19 +58,34 @@ internal interface IPassExecutor
 /// <summary>
 /// One pass, the same for <c>gitops sync</c> and the agent: source → engine → report sinks.
 /// Every exit path reports the truth: Progressing only once the revision was validated by the
-/// cluster, and after it always a final entry — Synced, Failed with the reason, or Failed
-/// "cancelled" — unless this replica lost its Lease, in which case it writes nothing at all.
+/// cluster, and after it always a final entry — Synced, Failed with the reason, Failed
+/// "cancelled", or Failed "internal error" (then rethrown for the caller to log) — unless this
+/// replica lost its Lease, in which case it writes nothing at all.
 /// </summary>
-/// <param name="engines">The engine of a target: its own for a target that impersonates a ServiceAccount.</param>
-internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> engines, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
-    : IPassExecutor
+internal sealed class PassRunner : IPassExecutor
 {
+    private static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(10);
+    private readonly IGitSource git;
+    private readonly Func<SyncTarget, SyncRequest, CancellationToken, Task<SyncResult>> engine;
+    private readonly IReadOnlyList<IPassReporter> reporters;
+    private readonly Action<IPassReporter, Exception>? reporterFailed;
+
+    /// <param name="engines">The engine of a target: its own for a target that impersonates a ServiceAccount.</param>
+    public PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> engines, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
+        : this(git, (target, sync, ct) => engines(target).RunAsync(sync, ct), reporters, reporterFailed)
+    {
+    }
+
     public PassRunner(IGitSource git, SyncEngine engine, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
         : this(git, _ => engine, reporters, reporterFailed)
     {
     }
 
-    private static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(10);
+    /// <param name="engine">Runs the engine of a target on one request; tests of the exit paths script it.</param>
+    internal PassRunner(IGitSource git, Func<SyncTarget, SyncRequest, CancellationToken, Task<SyncResult>> engine, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
+    {
+        (this.git, this.engine, this.reporters, this.reporterFailed) = (git, engine, reporters, reporterFailed);
+    }
 
     public async Task<PassOutcome> RunAsync(PassRequest request, CancellationToken ct)
     {
@@ -124,7 +139,7 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
         };
         try
         {
-            var result = HealthFollowUp.Merge(request.FollowUp, await engines(request.Target).RunAsync(sync, ct));
+            var result = HealthFollowUp.Merge(request.FollowUp, await engine(request.Target, sync, ct));
             request.EngineDone?.Invoke();
             await FinishAsync(context, result, infrastructure: false, ct);
             return result;
@@ -143,6 +158,16 @@ internal sealed class PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> en
             var cancelled = SyncResult.Failure(source.CommitSha, request.Target.Name, "cancelled: the pass was stopped before it finished (the next pass resumes)") with { Interrupted = true };
             using var bounded = new CancellationTokenSource(FinalReportTimeout);
             await FinishAsync(context, cancelled, infrastructure: false, bounded.Token);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException) // a lost fence is one too: it writes nothing more
+        {
+            // A bug or an unexpected failure: the pass still ends with a final entry (a Progressing
+            // one must not stay behind), then the caller logs it and retries. Only the type is
+            // told on the commit: an unexpected message may quote anything, a Secret value too.
+            var failed = SyncResult.Failure(source.CommitSha, request.Target.Name, $"internal error ({ex.GetType().Name}): the pass stopped; the next one retries") with { Interrupted = progressing };
+            using var bounded = new CancellationTokenSource(FinalReportTimeout);
+            await FinishAsync(context, failed, infrastructure: !progressing, bounded.Token);
             throw;
         }
     }
