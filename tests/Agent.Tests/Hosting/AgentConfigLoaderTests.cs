@@ -261,6 +261,7 @@ public sealed class AgentConfigLoaderTests
 
         var rule = Assert.Single(Assert.Single(config.Targets).IgnoreDifferences);
         Assert.Equal(new IgnoreRule("", "Service", null, null, rule.JsonPointers), rule);
+        Assert.Same(rule, Assert.Single(config.Targets[0].SyncTarget("gitops").Ignore)); // what the engine is given
         Assert.True(rule.Matches(new("", "Service", "ns", "web")));
         Assert.False(rule.Matches(new("serving.knative.dev", "Service", "ns", "web")));
     }

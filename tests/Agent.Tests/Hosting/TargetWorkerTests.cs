@@ -153,6 +153,26 @@ public sealed partial class TargetWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task Announce_DuringBackoff_CutsTheBackoffShort()
+    {
+        passes.Phase = SyncPhase.Failed;
+        var worker = Start(interval: TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 4; i++)
+        {
+            await NextPassAsync(); // 0, 2, 6, 14 s: the next wait is 16 s, and no ls-remote before 30 s
+        }
+
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+        passes.Phase = SyncPhase.Synced;
+        git.Head = new string('c', 40);
+        worker.Announce(); // a webhook: the fix was pushed
+        var fix = await NextPassAsync();
+
+        Assert.InRange(fix.At, TimeSpan.FromSeconds(17.1), TimeSpan.FromSeconds(17.1) + Slack);
+        Assert.Null(fix.Request.Known); // the announced commit is fetched
+    }
+
+    [Fact]
     public async Task Trigger_DuringTheInterval_PassesAfterTheEventsSettle()
     {
         var worker = Start(interval: TimeSpan.FromMinutes(1));

@@ -38,6 +38,37 @@ public sealed class IgnoreDifferencesTests(ClusterFixture cluster) : IClassFixtu
         Assert.Equal(5, (int)live["spec"]!["replicas"]!);
     }
 
+    [Fact]
+    public async Task Cli_IgnoreDifferencesFile_ReachesDiffAndSync()
+    {
+        await using var cli = new GitOpsCli(cluster, "ignorecli");
+        cli.Work.Write("ns.yaml", Yaml.Namespace(cli.Namespace)).Write("web.yaml", Deployment(cli.Namespace, "v1"));
+        cli.CommitAndPush("web with 2 replicas");
+        var rules = Path.Combine(Path.GetTempPath(), ClusterFixture.UniqueName("ignore") + ".yaml");
+        File.WriteAllText(rules, "- {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}\n");
+        try
+        {
+            var first = cli.Run(cli.SyncArgs("text"));
+            Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+            cli.Kubectl("scale", "deployment", "web", "-n", cli.Namespace, "--replicas=5");
+            string[] diff = ["diff", .. cli.SyncArgs("text").Skip(1)];
+
+            var plain = cli.Run(diff);
+            var ignored = cli.Run([.. diff, "--ignore-differences", rules]);
+            var sync = cli.Run(cli.SyncArgs("text", null, "--ignore-differences", rules));
+
+            Assert.True(plain.ExitCode == 1, $"without the file the scale is drift: exit {plain.ExitCode}: {plain.Stdout}{plain.Stderr}");
+            Assert.True(ignored.ExitCode == 0, $"with the file it is not: exit {ignored.ExitCode}: {ignored.Stdout}{ignored.Stderr}");
+            Assert.True(sync.ExitCode == 0, sync.Stdout + sync.Stderr);
+            var live = await cli.GetAsync($"/apis/apps/v1/namespaces/{cli.Namespace}/deployments/web");
+            Assert.Equal(5, (int)live!["spec"]!["replicas"]!); // not put back
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+
     private static ObjectResult Web(SyncResult result) => Assert.Single(result.Objects, o => o.Key.Kind == "Deployment");
 
     private static async Task<int> ReplicasAsync(SyncHarness h) =>
