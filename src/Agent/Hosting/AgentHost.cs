@@ -40,7 +40,7 @@ internal static class AgentHost
         s.AddSingleton(sp => new Shards.ShardFences(config.Shards, LeaderGate.RenewDeadline(config.LeaseDuration), sp.GetRequiredService<TimeProvider>()));
         // Every write of this process is fenced: by the leader Lease, or with shards by its target's shard Lease.
         s.AddSingleton<IWriteFence>(sp => config.Shards == 1 ? sp.GetRequiredService<LeaseFence>() : sp.GetRequiredService<Shards.ShardFences>());
-        s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>()));
+        s.AddSingleton(sp => new WatchCache(sp.GetRequiredService<KubeApi>(), new LiveState(sp.GetRequiredService<KubeApi>(), new SyncEngineOptions().Parallelism), sp.GetRequiredService<ILogger<WatchCache>>(), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(sp => new SyncEngines(sp.GetRequiredService<KubeApi>(), sp.GetRequiredService<WatchCache>(), config.Targets, new SyncEngineOptions { HealthRules = config.HealthRules }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Render.ToolRenderer>()));
         s.AddSingleton<IGitSource>(sp => new GitSource(CacheLayout.Repositories(config.CacheDir), GitOptions.Default, sp.GetRequiredService<ILogger<GitSource>>()));
         // Notes of all targets of a repository share one commit and one push per flush (NoteBatcher).

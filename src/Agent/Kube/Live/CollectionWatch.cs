@@ -24,18 +24,22 @@ internal sealed class CollectionWatch : IDisposable
     private readonly Action<string> onChange;
     private readonly Action<string, Exception>? onFailure;
     private readonly Action<string>? onStatus;
+    private readonly TimeProvider clock;
     private readonly CancellationTokenSource stop = new();
     private readonly TaskCompletionSource firstList = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private LabelIndex items = new();
     private volatile bool synced;
+    private bool delivered; // the current watch delivered an event: the server was back, a later failure starts a new streak
 
     /// <param name="label">The label whose presence selects the collection's objects and whose value groups them.</param>
     /// <param name="onChange">Told the label value of an object whose desired state changed (not for status-only updates).</param>
     /// <param name="onFailure">Told once per streak of failures (path, first error): a forbidden watch, a server away.</param>
     /// <param name="onStatus">Told the label value of an object of which only what the server owns changed (status: a rollout progressing).</param>
-    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string label, Action<string> onChange, Action<string, Exception>? onFailure = null, Action<string>? onStatus = null)
+    /// <param name="clock">What the waits between failed attempts are timed by (the system's unless a test fakes it).</param>
+    public CollectionWatch(IClusterClient api, ApiResource resource, string? ns, string label, Action<string> onChange, Action<string, Exception>? onFailure = null, Action<string>? onStatus = null, TimeProvider? clock = null)
     {
+        this.clock = clock ?? TimeProvider.System;
         this.onFailure = onFailure;
         this.onStatus = onStatus;
         this.api = api;
@@ -97,6 +101,14 @@ internal sealed class CollectionWatch : IDisposable
             }
             catch (Exception ex) when (!stop.IsCancellationRequested)
             {
+                if (delivered)
+                {
+                    // A watch that worked for a while and then broke (a connection cut after an
+                    // outage that ended) is a new problem: told, and retried soon, not after the
+                    // longest wait of the streak before it. A watch refused at once keeps its streak.
+                    (failures, delivered) = (0, false);
+                }
+
                 if (failures == 0)
                 {
                     onFailure?.Invoke(path, ex);
@@ -107,10 +119,13 @@ internal sealed class CollectionWatch : IDisposable
                 synced = false;
                 firstList.TrySetResult();
                 version = null;
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(++failures, 5))), stop.Token).ConfigureAwait(false);
+                await Task.Delay(RetryDelay(++failures), clock, stop.Token).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>The wait after the <paramref name="failures"/>-th failure in a row: 2 s, doubling, at most 30 s.</summary>
+    internal static TimeSpan RetryDelay(int failures) => TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Clamp(failures, 1, 5)));
 
     private async Task<string> ListAsync()
     {
@@ -149,9 +164,11 @@ internal sealed class CollectionWatch : IDisposable
         // The server ends the stream after WatchSeconds; silence well beyond that is a dead connection.
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         idle.CancelAfter(Idle);
+        delivered = false;
         await foreach (var ev in api.WatchAsync(path, label, version, WatchSeconds, idle.Token))
         {
             idle.CancelAfter(Idle);
+            delivered = true;
             var type = (string?)ev["type"];
             if (ev["object"] is not JsonObject obj)
             {

@@ -12,7 +12,7 @@ namespace GitOps.Agent.Kube.Live;
 /// the CLI does. A change to a member by anyone raises <see cref="Changed"/> with the ApplySet id,
 /// which wakes that target's worker only: drift is put back within seconds, not at the next interval.
 /// </summary>
-internal sealed partial class WatchCache(IClusterClient api, LiveState fallback, Microsoft.Extensions.Logging.ILogger? logger = null) : ILiveSource, IDisposable
+internal sealed partial class WatchCache(IClusterClient api, LiveState fallback, Microsoft.Extensions.Logging.ILogger? logger = null, TimeProvider? clock = null) : ILiveSource, IDisposable
 {
     private readonly ConcurrentDictionary<(string Path, string Label), CollectionWatch> watches = new();
 
@@ -109,7 +109,7 @@ internal sealed partial class WatchCache(IClusterClient api, LiveState fallback,
             {
                 StatusChanged?.Invoke(value);
             }
-        }));
+        }, clock));
 
     private void Failed(string path, Exception ex)
     {
