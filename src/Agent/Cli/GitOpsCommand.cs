@@ -18,7 +18,12 @@ internal static class GitOpsCommand
         return root;
     }
 
-    /// <summary>Parses and runs; usage errors exit 2, as the command-line contract says.</summary>
+    /// <summary>
+    /// Parses and runs; usage errors exit 2, as the command-line contract says. An internal error
+    /// (a bug) exits 1 with one line naming the exception's type and where it was thrown, not its
+    /// message or a stack trace: a message may quote anything the pass held, Secret values included.
+    /// The pass has already written its final entry (PassRunner). GITOPS_TRACE=1 prints the trace.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var parse = Build().Parse(args);
@@ -33,6 +38,33 @@ internal static class GitOpsCommand
             return 2;
         }
 
-        return await parse.InvokeAsync();
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException)
+        {
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine(InternalError(ex));
+            if (Environment.GetEnvironmentVariable("GITOPS_TRACE") == "1")
+            {
+                Console.Error.WriteLine(ex);
+            }
+
+            return 1;
+        }
+    }
+
+    /// <summary>`error: internal error (InvalidOperationException in Planner.Plan); please report it`.</summary>
+    internal static string InternalError(Exception ex)
+    {
+        // DiagnosticMethodInfo, not TargetSite: it needs no reflection metadata, so it works NativeAOT-compiled too.
+        var frame = new System.Diagnostics.StackTrace(ex).GetFrame(0);
+        var method = frame is null ? null : System.Diagnostics.DiagnosticMethodInfo.Create(frame);
+        var site = method is null ? "" : $" in {method.DeclaringTypeName?.Split('.')[^1]}.{method.Name}";
+        return $"error: internal error ({ex.GetType().Name}{site}); please report it (GITOPS_TRACE=1 shows the stack trace)";
     }
 }
