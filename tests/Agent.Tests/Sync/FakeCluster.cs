@@ -19,11 +19,11 @@ internal sealed class FakeCluster : IClusterClient
     private int version;
     private int dryRunsInFlight;
     private int appliesInFlight;
+    private int writesStarted;
+    private long events;
 
     /// <summary>One request: what it was, and the order numbers of its start and end among all events.</summary>
     public sealed record Call(string Verb, string Path, long Started, long Ended);
-
-    private long events;
 
     public RequestCounter Requests { get; } = new();
 
@@ -91,8 +91,6 @@ internal sealed class FakeCluster : IClusterClient
                 _ = dryRun ? Interlocked.Decrement(ref dryRunsInFlight) : Interlocked.Decrement(ref appliesInFlight);
             }
         });
-
-    private int writesStarted;
 
     public Task<JsonObject> JsonPatchAsync(string path, JsonArray patch, CancellationToken ct) => throw new NotSupportedException(path);
 
