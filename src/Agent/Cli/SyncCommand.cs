@@ -60,7 +60,8 @@ internal static class SyncCommand
         KubeApi api;
         try
         {
-            api = KubeApi.Connect(parse.GetValue(o.Kubeconfig), parse.GetValue(o.Context));
+            // One pass: its stages' bound is the only one that matters, the process-wide one never binds first.
+            api = KubeApi.Connect(parse.GetValue(o.Kubeconfig), parse.GetValue(o.Context), Math.Max(RequestGate.DefaultLimit, Parallelism(parse, o)));
         }
         catch (k8s.Exceptions.KubeConfigException ex)
         {
@@ -81,7 +82,7 @@ internal static class SyncCommand
             if (parse.GetValue(o.Stats))
             {
                 var counts = api.Requests.Snapshot().OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"\"{r.Key}\":{r.Value}");
-                Console.Error.WriteLine($"api-requests: {{{string.Join(',', counts)}}} total={api.Requests.Total} writes={api.Requests.Writes}");
+                Console.Error.WriteLine($"api-requests: {{{string.Join(',', counts)}}} total={api.Requests.Total} writes={api.Requests.Writes} peak-in-flight={api.Gate.Peak}");
             }
 
             return ExitCode(outcome.Result, isDiff);
@@ -94,7 +95,7 @@ internal static class SyncCommand
     private static PassRunner Runner(ParseResult parse, SourceOptions o, KubeApi api, string? reportAs, string? serviceAccount, HealthRuleSet rules)
     {
         var repos = CacheLayout.Repositories(parse.GetValue(o.CacheDir)!);
-        var options = new SyncEngineOptions { Parallelism = Math.Clamp(parse.GetValue(o.Parallelism), 1, 64), HealthRules = rules };
+        var options = new SyncEngineOptions { Parallelism = Parallelism(parse, o), HealthRules = rules };
         var engine = serviceAccount is null
             ? new SyncEngine(api, options, TimeProvider.System)
             : new SyncEngine(api.Impersonating(serviceAccount), options, TimeProvider.System, own: (api, new Kube.Live.LiveState(api, options.Parallelism)));
@@ -106,6 +107,8 @@ internal static class SyncCommand
         return new PassRunner(new GitSource(repos), engine, reporters, (reporter, ex) =>
             Console.Error.WriteLine($"warning: {(reporter is NoteReporter ? "status note" : "Event")} not written: {UrlRedactor.Redact(ex.Message)}"));
     }
+
+    private static int Parallelism(ParseResult parse, SourceOptions o) => Math.Clamp(parse.GetValue(o.Parallelism), 1, 64);
 
     private static int ExitCode(SyncResult result, bool isDiff) => result switch
     {

@@ -11,12 +11,20 @@ namespace GitOps.Agent.Kube;
 /// and in-cluster configuration, authentication and TLS. Bodies stay <see cref="JsonObject"/>s
 /// end to end (no typed models), so any kind, CRDs included, goes through one path.
 /// </summary>
+/// <remarks>
+/// Requests go over HTTP/2 when the server offers it (kube-apiserver does, over TLS): one
+/// connection and one TLS handshake carry every request in flight, instead of one connection per
+/// request in flight. Watches keep HTTP/1.1 connections of their own, so a stream open for minutes
+/// never shares a connection's window with the requests of a pass. At most
+/// <see cref="RequestGate.Limit"/> requests are in flight at once in the whole process.
+/// </remarks>
 internal sealed class KubeApi : IClusterClient, IDisposable
 {
     public const string FieldManager = "gitops-agent";
     private readonly Kubernetes client;
     private readonly HttpClient http;
     private readonly HttpClient watchHttp;
+    private readonly RequestGate gate;
 
     /// <summary>The user every request is made as (Impersonate-User), or null for the client's own credentials.</summary>
     private readonly string? impersonate;
@@ -26,11 +34,12 @@ internal sealed class KubeApi : IClusterClient, IDisposable
 
     private KubeApi(KubeApi of, string user)
     {
-        (client, http, watchHttp, Requests, Server, impersonate, owner) = (of.client, of.http, of.watchHttp, of.Requests, of.Server, user, false);
+        (client, http, watchHttp, gate, Requests, Server, impersonate, owner) = (of.client, of.http, of.watchHttp, of.gate, of.Requests, of.Server, user, false);
     }
 
-    private KubeApi(KubernetesClientConfiguration config)
+    private KubeApi(KubernetesClientConfiguration config, int maxInFlight)
     {
+        gate = new RequestGate(maxInFlight);
         Requests = new RequestCounter();
         // A request waiting for a new connection (TCP and TLS handshakes) when the process froze
         // must find the fence down too: checked once more right before its first bytes are written.
@@ -50,6 +59,9 @@ internal sealed class KubeApi : IClusterClient, IDisposable
 
     public RequestCounter Requests { get; }
 
+    /// <summary>The process-wide bound on requests in flight (shared by every view of this client).</summary>
+    public RequestGate Gate => gate;
+
     /// <summary>
     /// Checked before every write (never before reads or dry-runs): the agent's Lease fence. Once
     /// here, before a body is built, and once more in the handler, right before the socket.
@@ -66,17 +78,18 @@ internal sealed class KubeApi : IClusterClient, IDisposable
     public string Server { get; }
 
     /// <summary>The kubeconfig file (or $KUBECONFIG, ~/.kube/config), or the in-cluster account when inside a Pod.</summary>
-    public static KubeApi Connect(string? kubeconfig = null, string? context = null)
+    /// <param name="maxInFlight">Requests in flight at once in the whole process (see <see cref="RequestGate"/>).</param>
+    public static KubeApi Connect(string? kubeconfig = null, string? context = null, int maxInFlight = RequestGate.DefaultLimit)
     {
         if (kubeconfig is null && context is null && KubernetesClientConfiguration.IsInCluster())
         {
-            return new KubeApi(KubernetesClientConfiguration.InClusterConfig());
+            return new KubeApi(KubernetesClientConfiguration.InClusterConfig(), maxInFlight);
         }
 
         var file = kubeconfig ?? FirstKubeconfig();
         var config = (file is not null && File.Exists(file) ? KubeconfigReader.TryRead(file, context) : null)
             ?? KubernetesClientConfiguration.BuildConfigFromConfigFile(file, context);
-        return new KubeApi(config);
+        return new KubeApi(config, maxInFlight);
     }
 
     /// <summary>
@@ -174,7 +187,7 @@ internal sealed class KubeApi : IClusterClient, IDisposable
     {
         var selector = labelSelector is null ? string.Empty : $"&labelSelector={Uri.EscapeDataString(labelSelector)}";
         var url = $"{path}?watch=1&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={timeoutSeconds}{selector}";
-        using var request = await RequestAsync(HttpMethod.Get, url, null, null, ct);
+        using var request = await RequestAsync(HttpMethod.Get, url, null, null, multiplexed: false, ct);
         using var response = await watchHttp.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
         {
@@ -200,14 +213,21 @@ internal sealed class KubeApi : IClusterClient, IDisposable
         }
     }
 
-    private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken ct)
+    /// <param name="multiplexed">HTTP/2 when the server offers it (HTTP/1.1 otherwise); watches ask for HTTP/1.1.</param>
+    private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string path, JsonNode? body, string? contentType, bool multiplexed, CancellationToken ct)
     {
         var request = new HttpRequestMessage(method, path);
+        if (multiplexed)
+        {
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        }
+
         if (body is not null)
         {
             // Apply bodies are read as YAML by the server: no surrogate-pair escapes (see YamlSafeJson).
-            request.Content = new StringContent(GitOps.Diff.Json.YamlSafeJson.Write(body), Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!);
+            request.Content = new ByteArrayContent(GitOps.Diff.Json.YamlSafeJson.WriteUtf8(body));
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!) { CharSet = "utf-8" };
         }
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -226,15 +246,17 @@ internal sealed class KubeApi : IClusterClient, IDisposable
 
     private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken ct)
     {
-        using var request = await RequestAsync(method, path, body, contentType, ct);
+        using var slot = await gate.EnterAsync(ct);
+        using var request = await RequestAsync(method, path, body, contentType, multiplexed: true, ct);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
+        // Parsed from the UTF-8 bytes as they came: no UTF-16 copy of every response.
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            throw Failure(response.StatusCode, text).At(path);
+            throw Failure(response.StatusCode, Encoding.UTF8.GetString(bytes)).At(path);
         }
 
-        return JsonNode.Parse(text) as JsonObject ?? [];
+        return JsonNode.Parse(bytes) as JsonObject ?? [];
     }
 
     private static KubeApiException Failure(HttpStatusCode status, string text)
@@ -264,5 +286,6 @@ internal sealed class KubeApi : IClusterClient, IDisposable
         http.Dispose();
         watchHttp.Dispose();
         client.Dispose();
+        gate.Dispose();
     }
 }

@@ -57,6 +57,9 @@ internal sealed partial class SyncEngine
     /// <summary>What this engine renders Kustomize folders and Helm charts with.</summary>
     public IRenderer Renderer => renderer;
 
+    /// <summary>The target's inventory as a pass starts with it: to start early, see <see cref="SyncRequest.InventoryRead"/>.</summary>
+    public Task<ApplySetInventory> ReadInventoryAsync(SyncTarget target, CancellationToken ct) => inventories.ReadAsync(target, ct);
+
     /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>
     public void ForgetInventories() => inventories.Forget();
 
@@ -73,7 +76,7 @@ internal sealed partial class SyncEngine
         var parsing = request.Render is null ? Task.Run(() => ManifestRenderer.Render(request.Files), ct) : null;
         try
         {
-            var inventory = await inventories.ReadAsync(request.Target, ct);
+            var inventory = await (request.InventoryRead ?? inventories.ReadAsync(request.Target, ct));
             PhaseClock.Mark($"inventory read: {inventory.Members.Count} members");
             report = report with { ClusterRevision = inventory.Revision };
             if (SourceConflict(request.Target, inventory) is { } conflict)

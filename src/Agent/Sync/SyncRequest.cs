@@ -22,6 +22,12 @@ internal sealed record SyncRequest(SyncTarget Target, string Revision, IReadOnly
 
     /// <summary>A Kustomize folder or Helm chart to render into <see cref="Files"/> first (null: the files are the manifests).</summary>
     public Render.RenderJob? Render { get; init; }
+
+    /// <summary>
+    /// The target's inventory, already being read (<see cref="SyncEngine.ReadInventoryAsync"/>, started
+    /// while git was read: for a CLI run that request also opens the connection); null: the pass reads it.
+    /// </summary>
+    public Task<ApplySetInventory>? InventoryRead { get; init; }
 }
 
 /// <summary>Tuning of the engine, with defaults that suit a small cluster and a large one.</summary>

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -14,6 +17,26 @@ namespace GitOps.Diff.Json;
 public static partial class YamlSafeJson
 {
     public static string Write(JsonNode node) => Unescape(node.ToJsonString());
+
+    /// <summary>
+    /// The same text as <see cref="Write"/>, as UTF-8 bytes written straight from the node: a
+    /// request body without a UTF-16 string in between (the common case has no surrogate pair).
+    /// </summary>
+    public static byte[] WriteUtf8(JsonNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            node.WriteTo(writer);
+        }
+
+        return HasEscapedSurrogate(buffer.WrittenSpan)
+            ? Encoding.UTF8.GetBytes(Unescape(Encoding.UTF8.GetString(buffer.WrittenSpan)))
+            : buffer.WrittenSpan.ToArray();
+    }
+
+    private static bool HasEscapedSurrogate(ReadOnlySpan<byte> json) =>
+        json.IndexOf("\\uD"u8) >= 0 || json.IndexOf("\\ud"u8) >= 0;
 
     /// <summary>Replaces escaped surrogate pairs (not preceded by an escaping backslash) with the characters.</summary>
     public static string Unescape(string json) =>

@@ -19,6 +19,19 @@ public sealed class YamlSafeJsonTests
         Assert.Equal(value, (string?)JsonNode.Parse(json)!["v"]);
     }
 
+    [Theory]
+    [InlineData("plain ascii")]
+    [InlineData("<html> & 'quotes' é ü")]
+    [InlineData("smile 😀 here")]
+    [InlineData("a backslash \\ then 😀")]
+    [InlineData("the text \\uD83D\\uDE00, not an emoji")]
+    public void WriteUtf8_AnyValue_IsTheUtf8OfWrite(string value)
+    {
+        var node = new JsonObject { ["v"] = value, ["n"] = 1.5, ["list"] = new JsonArray("a", null, true) };
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(YamlSafeJson.Write(node)), YamlSafeJson.WriteUtf8(node));
+    }
+
     [Fact]
     public void Unescape_EscapedBackslashBeforeU_IsLeftAsText()
     {

@@ -91,6 +91,9 @@ internal sealed class PassRunner : IPassExecutor
     {
         SourceRevision source;
         string? gitError = null;
+        // The inventory does not depend on the commit: read it while git is read (a CLI run's first
+        // request, whose connection and TLS handshake then overlap the git work too).
+        var inventoryRead = request.Known is null ? Observed(engines(request.Target).ReadInventoryAsync(request.Target, ct)) : null;
         try
         {
             PhaseClock.Mark("git: resolve and read");
@@ -118,11 +121,18 @@ internal sealed class PassRunner : IPassExecutor
             return new PassOutcome(refused, source, gitError);
         }
 
-        var result = await RunEngineAsync(request, source, context, ct);
+        var result = await RunEngineAsync(request, source, context, inventoryRead, ct);
         return new PassOutcome(result, source, gitError);
     }
 
-    private async Task<SyncResult> RunEngineAsync(PassRequest request, SourceRevision source, PassContext context, CancellationToken ct)
+    /// <summary>A read whose failure, when no engine awaits it (git failed first), is not an unobserved exception.</summary>
+    private static Task<T> Observed<T>(Task<T> read)
+    {
+        _ = read.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return read;
+    }
+
+    private async Task<SyncResult> RunEngineAsync(PassRequest request, SourceRevision source, PassContext context, Task<ApplySetInventory>? inventoryRead, CancellationToken ct)
     {
         var progressing = false;
         var sync = new SyncRequest(request.Target, source.CommitSha, source.Files.Select(f => new ManifestFile(f.Path, f.Content)).ToList())
@@ -131,6 +141,7 @@ internal sealed class PassRunner : IPassExecutor
             Timeout = request.Timeout,
             Preempt = request.Preempt,
             Render = RenderJobOf(request, source),
+            InventoryRead = inventoryRead,
             Applying = async token =>
             {
                 progressing = true;
