@@ -67,6 +67,7 @@ internal sealed class PassRunner : IPassExecutor
     private static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(10);
     private readonly IGitSource git;
     private readonly Func<SyncTarget, SyncRequest, CancellationToken, Task<SyncResult>> engine;
+    private readonly Func<SyncTarget, CancellationToken, Task<ApplySetInventory>>? inventory;
     private readonly IReadOnlyList<IPassReporter> reporters;
     private readonly Action<IPassReporter, Exception>? reporterFailed;
 
@@ -74,6 +75,7 @@ internal sealed class PassRunner : IPassExecutor
     public PassRunner(IGitSource git, Func<SyncTarget, SyncEngine> engines, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
         : this(git, (target, sync, ct) => engines(target).RunAsync(sync, ct), reporters, reporterFailed)
     {
+        inventory = (target, ct) => engines(target).ReadInventoryAsync(target, ct);
     }
 
     public PassRunner(IGitSource git, SyncEngine engine, IReadOnlyList<IPassReporter> reporters, Action<IPassReporter, Exception>? reporterFailed = null)
@@ -93,7 +95,7 @@ internal sealed class PassRunner : IPassExecutor
         string? gitError = null;
         // The inventory does not depend on the commit: read it while git is read (a CLI run's first
         // request, whose connection and TLS handshake then overlap the git work too).
-        var inventoryRead = request.Known is null ? Observed(engines(request.Target).ReadInventoryAsync(request.Target, ct)) : null;
+        var inventoryRead = request.Known is null && inventory is not null ? Observed(inventory(request.Target, ct)) : null;
         try
         {
             PhaseClock.Mark("git: resolve and read");
