@@ -57,8 +57,8 @@ internal sealed partial class SyncEngine
     /// <summary>What this engine renders Kustomize folders and Helm charts with.</summary>
     public IRenderer Renderer => renderer;
 
-    /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>
-    public void ForgetInventories() => inventories.Forget();
+    /// <summary>Drops what this process remembers of the inventories it wrote for these targets (their Lease changed hands).</summary>
+    public void ForgetInventories(IEnumerable<string> targets) => inventories.Forget(targets);
 
     /// <summary>
     /// Runs the pass. A refusal outside any one object (a LIST forbidden by RBAC) is a Failed

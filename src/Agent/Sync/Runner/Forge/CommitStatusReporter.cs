@@ -18,8 +18,14 @@ internal sealed class CommitStatusReporter(
     private readonly ForgeOptions options = options ?? new ForgeOptions();
     private readonly ConcurrentDictionary<string, Posted> last = new(StringComparer.Ordinal);
 
-    /// <summary>Forget what was posted: another replica may have posted since (a new term of leadership).</summary>
-    public void Forget() => last.Clear();
+    /// <summary>Forget what was posted for these targets: another replica may have posted since (a new term of their Lease).</summary>
+    public void Forget(IEnumerable<string> targets)
+    {
+        foreach (var target in targets)
+        {
+            last.TryRemove(target, out _);
+        }
+    }
 
     public Task ProgressingAsync(PassContext pass, CancellationToken ct)
     {
