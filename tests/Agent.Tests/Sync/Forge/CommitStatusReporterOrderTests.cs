@@ -43,7 +43,7 @@ public sealed class CommitStatusReporterOrderTests : IDisposable
         await using var forge = await FakeForge.StartAsync(ForgeProvider.GitHub);
         forge.Answer(SlowDown(seconds: 3));
         var reporter = Reporter(forge);
-        await reporter.ProgressingAsync(pass, CancellationToken.None);
+        Assert.True(reporter.ProgressingAsync(pass, CancellationToken.None).IsCompletedSuccessfully);
 
         var finished = reporter.FinishedAsync(pass, Synced(), infrastructure: false, CancellationToken.None);
         await Task.Delay(TimeSpan.FromMilliseconds(300)); // time enough to post, were it not waiting
@@ -88,7 +88,7 @@ public sealed class CommitStatusReporterOrderTests : IDisposable
         var fence = new SwitchFence();
         forge.Answer(SlowDown(seconds: 3));
         var reporter = Reporter(forge, fence);
-        await reporter.ProgressingAsync(pass, CancellationToken.None);
+        Assert.True(reporter.ProgressingAsync(pass, CancellationToken.None).IsCompletedSuccessfully);
         fence.Lost = true; // the pending post finds the fence down when it is about to post
 
         await Assert.ThrowsAsync<FenceLostException>(() => WithClockAsync(reporter.FinishedAsync(pass, Synced(), infrastructure: false, CancellationToken.None)));
