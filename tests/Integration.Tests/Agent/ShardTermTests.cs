@@ -12,9 +12,18 @@ namespace GitOps.Integration.Tests.Agent;
 /// anew forgets what it wrote for that shard's targets only, and the other shards' targets keep
 /// what they know (their next pass at the same commit writes no note again).
 /// </summary>
-public sealed class ShardTermTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+public sealed class ShardTermTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>, IDisposable
 {
     private const int Shards = 3;
+    private readonly string reader = Path.Combine(Path.GetTempPath(), ClusterFixture.UniqueName("notes-reader"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(reader))
+        {
+            Directory.Delete(reader, recursive: true);
+        }
+    }
 
     [Fact]
     public async Task Agent_OneShardStartedAnew_ForgetsOnlyThatShardsTargets()
@@ -85,9 +94,9 @@ public sealed class ShardTermTests(ClusterFixture cluster) : IClassFixture<Clust
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     /// <summary>Each target's entry on the commit's note, time included: a rewrite shows as a new time.</summary>
-    private static async Task<Dictionary<string, string>> EntriesAsync(AgentHarness a, string commit)
+    private async Task<Dictionary<string, string>> EntriesAsync(AgentHarness a, string commit)
     {
-        var statuses = await new GitNotesStatus(Path.Combine(Path.GetTempPath(), ClusterFixture.UniqueName("notes-reader")))
+        var statuses = await new GitNotesStatus(reader)
             .ReadStatusAsync(new GitSourceSpec(a.Remote, "main", "."), "main", 5, CancellationToken.None);
         return statuses.Single(s => s.CommitSha == commit).Entries.ToDictionary(e => e.Target, e => $"{e.Phase} {e.Message} {e.Time:O}", StringComparer.Ordinal);
     }
