@@ -3,6 +3,7 @@
 #   eng/bench-targets.sh [N…]            default 100 1000
 #   BENCH_TARGET_NAMESPACES=10 BENCH_TARGET_INTERVAL=60 BENCH_REST_SECONDS=30 eng/bench-targets.sh 1000
 #   BENCH_TARGET_CONCURRENCY=20 eng/bench-targets.sh 1000   (the agent's `concurrency`; default: its own)
+#   BENCH_TARGET_REPLICAS=3 BENCH_TARGET_SHARDS=3 eng/bench-targets.sh 100 300   (sharded: see bench_sharded)
 # One repository served over HTTP (lighttpd + git-http-backend, access log kept) with N folders,
 # each a ConfigMap, a Deployment (replicas 0: no kubelet here) and a Service, spread over
 # BENCH_TARGET_NAMESPACES namespaces; an agent config with N targets on that branch (interval
@@ -18,7 +19,7 @@ source "$root/eng/lib.sh"
 require_dotnet
 SIZES=${*:-"100 1000"}
 NSCOUNT=${BENCH_TARGET_NAMESPACES:-10}
-INTERVAL=${BENCH_TARGET_INTERVAL:-60}
+INTERVAL=${BENCH_TARGET_INTERVAL:-$([ "${BENCH_TARGET_REPLICAS:-1}" -gt 1 ] && echo 10 || echo 60)} # sharded: a push is seen within it
 REST=${BENCH_REST_SECONDS:-30}
 TIMEOUT=${BENCH_TARGET_TIMEOUT:-900}
 export GITOPS_TESTENV_DIR=${GITOPS_TESTENV_DIR:-/tmp/gitops-bench}
@@ -65,18 +66,17 @@ git_kinds() { # access-log lines → "ls-remote fetch push"
 }
 
 # --- one size --------------------------------------------------------------------------------
-bench() {
+# generate N: the repository ($work/repos/bench-N.git, its work tree $work/src-N), the namespaces,
+# the targets of the agent config ($work/targets-N.yaml); sets inv (the inventories' and Leases'
+# namespace, this run's own: nothing an earlier run left is in the way) and head.
+generate() {
   local n=$1 repo=$work/repos/bench-$n.git src=$work/src-$n i ns
   log "N=$n: generating $n folders"
   rm -rf "$src" "$repo"; mkdir -p "$src"
-  # Inventories and the Lease in a namespace of this run's own: nothing an earlier run left is in the way.
-  local inv=bench-$n-inv-$RANDOM
+  inv=bench-$n-inv-$RANDOM
   for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" create namespace "bench-$n-$i" >/dev/null; done
   "$kubectl" create namespace "$inv" >/dev/null
   {
-    printf 'cluster: bench\nnamespace: %s\nport: %s\ncacheDir: %s\n' "$inv" "$2" "$work/cache-$n"
-    [ -n "${BENCH_TARGET_CONCURRENCY:-}" ] && printf 'concurrency: %s\n' "$BENCH_TARGET_CONCURRENCY"
-    printf 'targets:\n'
     for ((i = 0; i < n; i++)); do
       ns=bench-$n-$((i % NSCOUNT))
       local t; t=$(printf "b%d-t%05d" "$n" "$i")
@@ -87,10 +87,28 @@ bench() {
       printf -- '- name: %s\n  repository: http://127.0.0.1:%s/git/bench-%s.git\n  branch: main\n  path: targets/%s\n  interval: %ss\n  prune: true\n  defaultNamespace: %s\n' \
         "$t" "$git_port" "$n" "$t" "$INTERVAL" "$ns"
     done
-  } >"$work/agent-$n.yaml"
+  } >"$work/targets-$n.yaml"
   git -C "$src" init -q -b main && git -C "$src" add -A && git -C "$src" -c user.name=bench -c user.email=bench@localhost commit -q -m "$n targets"
   git clone -q --bare "$src" "$repo"; git -C "$repo" config http.receivepack true
-  local head; head=$(git -C "$src" rev-parse HEAD)
+  head=$(git -C "$src" rev-parse HEAD)
+}
+
+# cleanup_size N: what generate made.
+cleanup_size() {
+  local i
+  for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" delete namespace "bench-$1-$i" --wait=false >/dev/null; done
+  "$kubectl" delete namespace "$inv" --wait=false >/dev/null
+  rm -rf "$work/src-$1" "$work/repos/bench-$1.git" "$work/cache-$1"*
+}
+
+bench() {
+  local n=$1 inv head
+  generate "$n"
+  {
+    printf 'cluster: bench\nnamespace: %s\nport: %s\ncacheDir: %s\n' "$inv" "$2" "$work/cache-$n"
+    [ -n "${BENCH_TARGET_CONCURRENCY:-}" ] && printf 'concurrency: %s\n' "$BENCH_TARGET_CONCURRENCY"
+    printf 'targets:\n'; cat "$work/targets-$n.yaml"
+  } >"$work/agent-$n.yaml"
   : >"$work/access.log"
 
   log "N=$n: agent starting (load: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -128,12 +146,17 @@ bench() {
   fi
   kill -TERM "$pid"; wait "$pid" || true
   echo "$n $(( n * 3 )) $secs $hwm $rest $cpu $req $lease $((a1 - a0)) $((l1 - l0)) $quiet_cpu $g0 $quiet_git $(cut -d' ' -f1 /proc/loadavg)" >>"$out/targets.txt"
-  for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" delete namespace "bench-$n-$i" --wait=false >/dev/null; done
-  "$kubectl" delete namespace "$inv" --wait=false >/dev/null
-  rm -rf "$src" "$repo" "$work/cache-$n"
+  cleanup_size "$n"
 }
 
+source "$root/eng/bench-targets-shards.sh" # bench_sharded
+
 : >"$out/targets.txt"
+if [ "${BENCH_TARGET_REPLICAS:-1}" -gt 1 ]; then
+  : >"$out/sharded.txt"
+  for n in $SIZES; do bench_sharded "$n"; done
+  sharded_report >"$out/results.md"; cat "$out/results.md"; log "written to $out"; exit 0
+fi
 for n in $SIZES; do bench "$n" "$(port_free)"; done
 {
   echo "# Targets on one agent ($(date -u +%FT%TZ); $NSCOUNT namespaces; interval ${INTERVAL}s; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end)"

@@ -2,6 +2,7 @@
 # gitops side by side with kubectl on the same API server, same machine, same run (not in CI).
 #   eng/bench.sh                  sizes 100 1000 5000, 3 rounds, both shapes
 #   eng/bench.sh targets 100 1000  many targets on one agent (eng/bench-targets.sh)
+#   BENCH_TARGET_REPLICAS=3 eng/bench.sh targets 100 300  the same on 3 replicas with shards: 3, and a SIGKILL of one
 #   BENCH_SIZES="1000" BENCH_SHAPES=cm BENCH_ROUNDS=5 BENCH_REST_SECONDS=60 eng/bench.sh
 # Shapes: "cm" (ConfigMaps in one namespace) and "mixed" (Deployments, Services, ConfigMaps in
 # five namespaces). Cases: first sync (create all), no-op re-sync, one object changed, 1% pruned

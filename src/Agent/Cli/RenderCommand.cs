@@ -26,13 +26,19 @@ internal static class RenderCommand
         var values = CliOptions.HelmValues();
         var repositories = HelmRepositoryOption.Create();
         var remote = CliOptions.KustomizeAllowRemote();
+        var tools = new RenderToolOptions();
         var command = new Command("render", "Read manifests exactly as the agent does and print them in apply order") { path, output, showSecrets, ns, release, values, repositories, remote };
+        foreach (var option in tools.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((parse, ct) => RunAsync(
-            parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(showSecrets), parse.GetValue(ns)!, HelmRepositoryOption.With(CliOptions.RenderSettings(parse, release, values, remote), parse, repositories), ct));
+            parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(showSecrets), parse.GetValue(ns)!, HelmRepositoryOption.With(CliOptions.RenderSettings(parse, release, values, remote), parse, repositories), tools.Read(parse), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo dir, string output, bool showSecrets, string ns, RenderSettings settings, CancellationToken ct)
+    private static async Task<int> RunAsync(DirectoryInfo dir, string output, bool showSecrets, string ns, RenderSettings settings, RenderOptions tools, CancellationToken ct)
     {
         if (!dir.Exists)
         {
@@ -41,7 +47,7 @@ internal static class RenderCommand
 
         try
         {
-            var manifests = ManifestRenderer.Render(await FilesAsync(dir, ns, settings, ct));
+            var manifests = ManifestRenderer.Render(await FilesAsync(dir, ns, settings, tools, ct));
             var ordered = ApplyOrder.Sort(manifests, m => KeyOf(m.Object))
                 .Select(m => showSecrets ? m.Object : SecretMasker.MaskObject(m.Object)).ToList();
             Console.Out.Write(output == "json" ? Json(ordered) : YamlWriter.Write(ordered));
@@ -53,7 +59,7 @@ internal static class RenderCommand
         }
     }
 
-    private static async Task<IReadOnlyList<ManifestFile>> FilesAsync(DirectoryInfo dir, string ns, RenderSettings settings, CancellationToken ct)
+    private static async Task<IReadOnlyList<ManifestFile>> FilesAsync(DirectoryInfo dir, string ns, RenderSettings settings, RenderOptions tools, CancellationToken ct)
     {
         var kind = SourceKinds.Detect(name => File.Exists(Path.Combine(dir.FullName, name)));
         if (kind == SourceKind.Plain)
@@ -68,7 +74,7 @@ internal static class RenderCommand
             Kustomize = settings.Kustomize,
             Namespace = ns,
         };
-        return await new ToolRenderer(RenderOptions.FromEnvironment()).RenderAsync(job, ct);
+        return await new ToolRenderer(tools).RenderAsync(job, ct);
     }
 
     /// <summary>Apply order needs no server here: unknown scope only affects the namespace, not the order.</summary>

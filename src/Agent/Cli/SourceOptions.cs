@@ -57,9 +57,16 @@ internal sealed class SourceOptions
 
     public Option<bool> KustomizeAllowRemote { get; } = CliOptions.KustomizeAllowRemote();
 
+    public RenderToolOptions RenderTools { get; } = new();
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Repo, Branch, Path, Revision, Kubeconfig, Context, Target, DefaultNamespace, InventoryNamespace, Prune, AllowEmpty, PruneProtected, UsernameFile, TokenFile, CacheDir, Output, Stats, Parallelism, IgnoreDifferencesFile, HealthRulesFile, HelmRelease, HelmValues, HelmRepositories, KustomizeAllowRemote })
+        {
+            command.Options.Add(option);
+        }
+
+        foreach (var option in RenderTools.All)
         {
             command.Options.Add(option);
         }

@@ -96,9 +96,10 @@ internal static class SyncCommand
     {
         var repos = CacheLayout.Repositories(parse.GetValue(o.CacheDir)!);
         var options = new SyncEngineOptions { Parallelism = Parallelism(parse, o), HealthRules = rules };
+        var renderer = new Render.ToolRenderer(o.RenderTools.Read(parse)); // --helm-binary, --kustomize-binary, --render-timeout
         var engine = serviceAccount is null
-            ? new SyncEngine(api, options, TimeProvider.System)
-            : new SyncEngine(api.Impersonating(serviceAccount), options, TimeProvider.System, own: (api, new Kube.Live.LiveState(api, options.Parallelism)));
+            ? new SyncEngine(api, options, TimeProvider.System, renderer: renderer)
+            : new SyncEngine(api.Impersonating(serviceAccount), options, TimeProvider.System, own: (api, new Kube.Live.LiveState(api, options.Parallelism)), renderer: renderer);
         IPassReporter[] reporters = reportAs is null ? [] :
         [
             new NoteReporter(new GitNotesStatus(repos), reportAs, TimeProvider.System, WriteFence.None),

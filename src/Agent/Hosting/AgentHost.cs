@@ -132,18 +132,23 @@ internal static class AgentHost
         return workers;
     }
 
-    /// <summary>A term of <paramref name="workers"/> under <paramref name="fence"/>; a new term forgets what the last one wrote.</summary>
+    /// <summary>
+    /// A term of <paramref name="workers"/> under <paramref name="fence"/>; a new term forgets what the last one
+    /// wrote for these workers' targets only (with shards, the other shards' terms go on and keep theirs).
+    /// </summary>
     internal static AgentTerm NewTerm(IServiceProvider sp, IEnumerable<TargetWorker> workers, LeaseFence fence)
     {
         var engines = sp.GetRequiredService<SyncEngines>();
         var notes = sp.GetRequiredService<NoteReporter>();
         var statuses = sp.GetRequiredService<CommitStatusReporter>();
         var failures = sp.GetRequiredService<ReporterFailures>();
-        return new AgentTerm(workers, fence, () =>
+        var mine = workers.ToList();
+        var targets = mine.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+        return new AgentTerm(mine, fence, () =>
         {
-            engines.ForgetInventories();
-            notes.Forget();
-            statuses.Forget();
+            engines.ForgetInventories(targets);
+            notes.Forget(targets);
+            statuses.Forget(targets);
         }, failures.WorkerFailed);
     }
 }

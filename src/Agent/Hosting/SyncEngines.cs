@@ -37,12 +37,12 @@ internal sealed class SyncEngines
     public SyncEngine For(SyncTarget target) => impersonated.GetValueOrDefault(target.Name) ?? shared;
 
     /// <inheritdoc cref="SyncEngine.ForgetInventories"/>
-    public void ForgetInventories()
+    public void ForgetInventories(IReadOnlyCollection<string> targets)
     {
-        shared.ForgetInventories();
-        foreach (var engine in impersonated.Values)
+        shared.ForgetInventories(targets);
+        foreach (var (name, engine) in impersonated.Where(e => targets.Contains(e.Key)))
         {
-            engine.ForgetInventories();
+            engine.ForgetInventories([name]);
         }
     }
 }

@@ -24,8 +24,8 @@ internal sealed class Tools(RenderOptions options)
 
     /// <summary>What to install, for the error of a missing tool.</summary>
     public string Advice(SourceKind kind) => kind == SourceKind.Helm
-        ? $"helm (v4.1.4 is tested) was not found at '{options.HelmPath}': install helm, or set its path (agent config render.helm, or GITOPS_HELM)"
-        : $"kustomize was not found at '{options.KustomizePath}': install kubectl (its built-in 'kubectl kustomize') or kustomize (v5.5 is tested), or set its path (agent config render.kustomize, or GITOPS_KUSTOMIZE)";
+        ? $"helm (v4.1.4 is tested) was not found at '{options.HelmPath}': install helm, or set its path (agent config render.helm, --helm-binary, or GITOPS_HELM)"
+        : $"kustomize was not found at '{options.KustomizePath}': install kubectl (its built-in 'kubectl kustomize') or kustomize (v5.5 is tested), or set its path (agent config render.kustomize, --kustomize-binary, or GITOPS_KUSTOMIZE)";
 
     /// <summary>One line per tool for <c>gitops version</c>: its path and version, or that it is missing.</summary>
     public async Task<IReadOnlyList<string>> DescribeAsync(CancellationToken ct)

@@ -60,8 +60,8 @@ internal sealed partial class SyncEngine
     /// <summary>The target's inventory as a pass starts with it: to start early, see <see cref="SyncRequest.InventoryRead"/>.</summary>
     public Task<ApplySetInventory> ReadInventoryAsync(SyncTarget target, CancellationToken ct) => inventories.ReadAsync(target, ct);
 
-    /// <summary>Drops what this process remembers of inventories it wrote (leadership changed hands).</summary>
-    public void ForgetInventories() => inventories.Forget();
+    /// <summary>Drops what this process remembers of the inventories it wrote for these targets (their Lease changed hands).</summary>
+    public void ForgetInventories(IEnumerable<string> targets) => inventories.Forget(targets);
 
     /// <summary>
     /// Runs the pass. A refusal outside any one object (a LIST forbidden by RBAC) is a Failed

@@ -182,10 +182,10 @@ public sealed class ShardFailoverTests(ClusterFixture cluster, ITestOutputHelper
         new(identity, cluster.Kubeconfig, a.Namespace, targets, output, leaseDuration: $"{Lease.TotalSeconds}s", extra: $"shards: {Shards}");
 
     /// <summary>Two target names for each shard, so every shard has work and every replica's loss is visible.</summary>
-    private static List<string> TwoPerShard() =>
+    internal static List<string> TwoPerShard() =>
         [.. Enumerable.Range(0, 100).Select(i => $"app-{i}").GroupBy(n => ShardAssignment.ShardOf(n, Shards)).OrderBy(g => g.Key).SelectMany(g => g.Take(2))];
 
-    private static string Targets(AgentHarness a, IEnumerable<string> names) => string.Join("\n", names.Select(n => $"""
+    internal static string Targets(AgentHarness a, IEnumerable<string> names) => string.Join("\n", names.Select(n => $"""
           - name: {n}
             repository: {a.Remote}
             branch: main
@@ -196,7 +196,7 @@ public sealed class ShardFailoverTests(ClusterFixture cluster, ITestOutputHelper
         """));
 
     /// <summary>Waits until every shard is held by one of <paramref name="live"/> and each holds ⌊N/R⌋ or ⌈N/R⌉.</summary>
-    private static async Task<Dictionary<int, string>> BalancedAsync(AgentHarness a, IReadOnlyList<string> live) =>
+    internal static async Task<Dictionary<int, string>> BalancedAsync(AgentHarness a, IReadOnlyList<string> live) =>
         await AgentHarness.EventuallyAsync(
             async () =>
             {
@@ -222,10 +222,10 @@ public sealed class ShardFailoverTests(ClusterFixture cluster, ITestOutputHelper
         return holders;
     }
 
-    private static async Task<string?> ValueAsync(AgentHarness a, string name) =>
+    internal static async Task<string?> ValueAsync(AgentHarness a, string name) =>
         (string?)(await a.Sync.Api.GetAsync($"/api/v1/namespaces/{a.Namespace}/configmaps/{name}", CancellationToken.None))?["data"]?["v"];
 
-    private static async Task<string> MetricsAsync(AgentProcess agent)
+    internal static async Task<string> MetricsAsync(AgentProcess agent)
     {
         using var http = new HttpClient();
         return await http.GetStringAsync(new Uri($"http://127.0.0.1:{agent.Port}/metrics"));

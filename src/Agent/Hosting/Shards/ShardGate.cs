@@ -73,8 +73,25 @@ internal sealed partial class ShardGate(
         {
             ReportReachable(ex);
             LogRoundFailed(logger, leases.Identity, ex.GetType().Name, ex.Message);
+            await GiveUpUnrenewedAsync();
             return false;
         }
+    }
+
+    /// <summary>
+    /// A round that failed renewed nothing: a shard whose renew deadline has passed is stopped now,
+    /// not at the next round that reaches the server (which, after an outage, may find another
+    /// replica holding it). Its workers would find the fence down anyway; this also keeps
+    /// <c>gitops_shard_held</c> true to what the replica may do.
+    /// </summary>
+    private async Task GiveUpUnrenewedAsync()
+    {
+        foreach (var shard in owned.Where(s => !fences[s].Held).Order().ToList())
+        {
+            await LoseAsync(shard, "its Lease could not be renewed in time (the API server did not answer)");
+        }
+
+        metrics.SetLeader(owned.Count > 0);
     }
 
     /// <summary>

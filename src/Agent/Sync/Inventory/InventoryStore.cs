@@ -30,8 +30,14 @@ internal sealed partial class InventoryStore(IClusterClient api, ILiveSource liv
 
     private readonly ConcurrentDictionary<string, Written> written = new(StringComparer.Ordinal);
 
-    /// <summary>Forget what this process wrote: another replica may have written since (leadership changed hands).</summary>
-    public void Forget() => written.Clear();
+    /// <summary>Forget what this process wrote of these targets: another replica may have written since (their Lease changed hands).</summary>
+    public void Forget(IEnumerable<string> targets)
+    {
+        foreach (var target in targets)
+        {
+            written.TryRemove(target, out _);
+        }
+    }
 
     public static string ParentName(SyncTarget target) => $"gitops-{target.Name}";
 

@@ -22,11 +22,14 @@ internal sealed class NoteReporter(ICommitStatusStore store, string cluster, Tim
     private readonly ConcurrentDictionary<string, Entry> last = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (Entry Entry, Task Write)> started = new(StringComparer.Ordinal);
 
-    /// <summary>Forget what was written: another replica may have written since (a new term of leadership).</summary>
-    public void Forget()
+    /// <summary>Forget what was written for these targets: another replica may have written since (a new term of their Lease).</summary>
+    public void Forget(IEnumerable<string> targets)
     {
-        last.Clear();
-        started.Clear();
+        foreach (var target in targets)
+        {
+            last.TryRemove(target, out _);
+            started.TryRemove(target, out _);
+        }
     }
 
     public Task ProgressingAsync(PassContext pass, CancellationToken ct)
