@@ -3,6 +3,8 @@
 #   eng/bench-targets.sh [N…]            default 100 1000
 #   BENCH_TARGET_NAMESPACES=10 BENCH_TARGET_INTERVAL=60 BENCH_REST_SECONDS=30 eng/bench-targets.sh 1000
 #   BENCH_TARGET_CONCURRENCY=20 eng/bench-targets.sh 1000   (the agent's `concurrency`; default: its own)
+#   BENCH_GITOPS=/path/to/gitops eng/bench-targets.sh 1000    (a prebuilt agent, e.g. NativeAOT; default: publish R2R)
+#   BENCH_QUIET_INTERVALS=3 eng/bench-targets.sh 1000         (quiet intervals measured one after another; default 1)
 # One repository served over HTTP (lighttpd + git-http-backend, access log kept) with N folders,
 # each a ConfigMap, a Deployment (replicas 0: no kubelet here) and a Service, spread over
 # BENCH_TARGET_NAMESPACES namespaces; an agent config with N targets on that branch (interval
@@ -21,6 +23,7 @@ NSCOUNT=${BENCH_TARGET_NAMESPACES:-10}
 INTERVAL=${BENCH_TARGET_INTERVAL:-60}
 REST=${BENCH_REST_SECONDS:-30}
 TIMEOUT=${BENCH_TARGET_TIMEOUT:-900}
+QUIET=${BENCH_QUIET_INTERVALS:-1}
 export GITOPS_TESTENV_DIR=${GITOPS_TESTENV_DIR:-/tmp/gitops-bench}
 out=$root/eng/bench-results/targets-$(date -u +%Y%m%dT%H%M%SZ)
 work=$GITOPS_TESTENV_DIR-targets
@@ -32,9 +35,13 @@ trap cleanup EXIT
 eval "$("$root/eng/testenv.sh" up)"
 kubectl=$(kubectl_bin)
 
-log "building (Release, ReadyToRun as the image ships it)"
-dotnet publish "$root/src/Agent" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -v q -nologo -o "$work/bin" >/dev/null
-gitops=$work/bin/gitops
+if [ -n "${BENCH_GITOPS:-}" ]; then
+  gitops=$BENCH_GITOPS; log "agent: $gitops (prebuilt)"
+else
+  log "building (Release, ReadyToRun as the image ships it)"
+  dotnet publish "$root/src/Agent" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -v q -nologo -o "$work/bin" >/dev/null
+  gitops=$work/bin/gitops
+fi
 
 # --- the git server --------------------------------------------------------------------------
 port_free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -62,6 +69,13 @@ requests() { awk -v lease="$2" '/^gitops_api_requests_total/ { if ((index($0, "l
 synced_at() { grep -c "^gitops_last_synced_revision{.*revision=\"$2\"" <<<"$1" || true; }
 git_kinds() { # access-log lines → "ls-remote fetch push"
   awk '/info\/refs\?service=git-upload-pack/ {l++} /POST [^ ]*git-upload-pack/ {f++} /git-receive-pack/ {p++} END {printf "%d %d %d", l, f, p}'
+}
+
+mem_breakdown() { # resident memory by kind (smaps), the managed heap as the runtime counts it, threads
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anon]"; if (name ~ /^\/memfd:doublemapper/) name = "[doublemapper]" }
+       /^Rss:/ { rss[name] += $2; total += $2 } /^Anonymous:/ { anon += $2 }
+       END { printf "RSS %d MB, anonymous %d MB\n", total / 1024, anon / 1024; for (k in rss) if (rss[k] >= 1024) printf "%7d MB  %s\n", rss[k] / 1024, k }' "/proc/$1/smaps" | sort -k1,1nr
+  echo "threads: $(ls "/proc/$1/task" | wc -l)"
 }
 
 # --- one size --------------------------------------------------------------------------------
@@ -114,26 +128,32 @@ bench() {
   log "N=$n: $done/$n Synced after ${secs}s, peak ${hwm} MB, CPU ${cpu}s, $req API requests, git (ls-remote fetch push) $g0"
   sleep "$REST"
   local rest; rest=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
-  # One quiet interval: nothing changed in git or the cluster.
-  local m0 a0 l0 c0; m0=$(metric "$2"); a0=$(requests "$m0" 0); l0=$(requests "$m0" 1); c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
-  local lines0; lines0=$(wc -l <"$work/access.log")
-  sleep "$INTERVAL"
-  local m1 a1 l1 c1; m1=$(metric "$2"); a1=$(requests "$m1" 0); l1=$(requests "$m1" 1); c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
-  local quiet_git; quiet_git=$(tail -n +$((lines0 + 1)) "$work/access.log" | git_kinds)
-  local quiet_cpu; quiet_cpu=$(awk -v a="$c0" -v b="$c1" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t}')
-  local rest2; rest2=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
-  log "N=$n: RSS ${rest} MB ${REST}s later (${rest2} MB after the quiet interval); quiet ${INTERVAL}s: $((a1 - a0)) API requests (+$((l1 - l0)) Lease), CPU ${quiet_cpu}s, git $quiet_git"
+  { mem_breakdown "$pid"; metric "$2" | grep -E '^gitops_gc_|^process_resident'; } >"$out/rest-$n.memory.txt"
+  # Quiet intervals: nothing changed in git or the cluster. The first goes into the table; each is logged.
+  local k m0 a0 l0 c0 lines0 m1 a1 l1 c1 quiet_git quiet_cpu rest2 first=""
+  for ((k = 1; k <= QUIET; k++)); do
+    m0=$(metric "$2"); a0=$(requests "$m0" 0); l0=$(requests "$m0" 1); c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+    lines0=$(wc -l <"$work/access.log")
+    sleep "$INTERVAL"
+    m1=$(metric "$2"); a1=$(requests "$m1" 0); l1=$(requests "$m1" 1); c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+    quiet_git=$(tail -n +$((lines0 + 1)) "$work/access.log" | git_kinds)
+    quiet_cpu=$(awk -v a="$c0" -v b="$c1" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t}')
+    rest2=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
+    log "N=$n: RSS ${rest} MB ${REST}s later (${rest2} MB after quiet interval $k); quiet ${INTERVAL}s #$k: $((a1 - a0)) API requests (+$((l1 - l0)) Lease), CPU ${quiet_cpu}s, git $quiet_git"
+    echo "$n $k $((a1 - a0)) $((l1 - l0)) $quiet_cpu $quiet_git $rest2 $(ls "/proc/$pid/task" | wc -l)" >>"$out/quiet.txt"
+    [ -z "$first" ] && first="$((a1 - a0)) $((l1 - l0)) $quiet_cpu"
+  done
   if [ "${BENCH_GCDUMP:-0}" = 1 ] && command -v dotnet-gcdump >/dev/null; then # the heap at rest, by type (after the figures: it forces a GC)
     dotnet-gcdump collect -p "$pid" -o "$out/rest-$n.gcdump" >/dev/null 2>&1 && dotnet-gcdump report "$out/rest-$n.gcdump" 2>/dev/null | head -40 >"$out/rest-$n.heap.txt" || true
   fi
   kill -TERM "$pid"; wait "$pid" || true
-  echo "$n $(( n * 3 )) $secs $hwm $rest $cpu $req $lease $((a1 - a0)) $((l1 - l0)) $quiet_cpu $g0 $quiet_git $(cut -d' ' -f1 /proc/loadavg)" >>"$out/targets.txt"
+  echo "$n $(( n * 3 )) $secs $hwm $rest $cpu $req $lease $first $g0 $(awk -v n="$n" '$1 == n && $2 == 1 {print $6, $7, $8}' "$out/quiet.txt") $(cut -d' ' -f1 /proc/loadavg)" >>"$out/targets.txt"
   for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" delete namespace "bench-$n-$i" --wait=false >/dev/null; done
   "$kubectl" delete namespace "$inv" --wait=false >/dev/null
   rm -rf "$src" "$repo" "$work/cache-$n"
 }
 
-: >"$out/targets.txt"
+: >"$out/targets.txt"; : >"$out/quiet.txt"
 for n in $SIZES; do bench "$n" "$(port_free)"; done
 {
   echo "# Targets on one agent ($(date -u +%FT%TZ); $NSCOUNT namespaces; interval ${INTERVAL}s; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
@@ -141,6 +161,10 @@ for n in $SIZES; do bench "$n" "$(port_free)"; done
   echo "| targets (objects) | all Synced s | peak RSS MB | RSS ${REST}s later MB | CPU s | API requests (Lease) | git ls-remote/fetch/push to Synced | quiet interval: API requests (Lease) | CPU s | git ls-remote/fetch/push | load (1 min) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   awk '{printf "| %s (%s) | %s | %s | %s | %s | %s (%s) | %s/%s/%s | %s (%s) | %s | %s/%s/%s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $12, $13, $14, $9, $10, $11, $15, $16, $17, $18}' "$out/targets.txt"
+  echo
+  echo "| targets | quiet interval | API requests (Lease) | CPU s | git ls-remote/fetch/push | RSS after MB | threads |"
+  echo "|---|---|---|---|---|---|---|"
+  awk '{printf "| %s | %s | %s (%s) | %s | %s/%s/%s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}' "$out/quiet.txt"
 } >"$out/results.md"
 cat "$out/results.md"
 log "written to $out"
