@@ -74,7 +74,7 @@ git_kinds() { # access-log lines → "ls-remote fetch push"
 mem_breakdown() { # resident memory by kind (smaps), the managed heap as the runtime counts it, threads
   awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anon]"; if (name ~ /^\/memfd:doublemapper/) name = "[doublemapper]" }
        /^Rss:/ { rss[name] += $2; total += $2 } /^Anonymous:/ { anon += $2 }
-       END { printf "RSS %d MB, anonymous %d MB\n", total / 1024, anon / 1024; for (k in rss) if (rss[k] >= 1024) printf "%7d MB  %s\n", rss[k] / 1024, k }' "/proc/$1/smaps" | sort -k1,1nr
+       END { printf "%7d MB  RSS (anonymous %d MB)\n", total / 1024, anon / 1024; for (k in rss) if (rss[k] >= 1024) printf "%7d MB  %s\n", rss[k] / 1024, k }' "/proc/$1/smaps" | sort -k1,1nr
   echo "threads: $(ls "/proc/$1/task" | wc -l)"
 }
 
