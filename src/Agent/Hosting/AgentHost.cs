@@ -74,7 +74,7 @@ internal static class AgentHost
             sp.GetRequiredService<ReporterFailures>().Failed));
         s.AddSingleton(sp => new SharedHeads(sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<TimeProvider>()));
         s.AddSingleton(_ => new PassPool(config.Concurrency));
-        s.AddSingleton(sp => new MemoryTrim(sp.GetRequiredService<PassPool>(), sp.GetRequiredService<TimeProvider>(), MemoryTrim.ReturnFreeMemory));
+        s.AddSingleton(sp => new MemoryTrim(sp.GetRequiredService<PassPool>(), sp.GetRequiredService<TimeProvider>(), MemoryTrim.FromEnvironment()));
         s.AddSingleton(sp => new WorkerServices(
             sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>())
         {

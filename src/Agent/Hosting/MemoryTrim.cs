@@ -36,6 +36,10 @@ internal sealed class MemoryTrim : IDisposable
     /// <summary>Trims done so far.</summary>
     public int Trims => Volatile.Read(ref trims);
 
+    /// <summary><see cref="ReturnFreeMemory"/>, or nothing with <c>GITOPS_MEMORY_TRIM=off</c> (to measure what it saves).</summary>
+    public static Action FromEnvironment() =>
+        string.Equals(Environment.GetEnvironmentVariable("GITOPS_MEMORY_TRIM"), "off", StringComparison.OrdinalIgnoreCase) ? () => { } : ReturnFreeMemory;
+
     /// <summary>The collection and the native trim, as the agent runs them.</summary>
     public static void ReturnFreeMemory()
     {
