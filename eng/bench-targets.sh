@@ -83,16 +83,16 @@ bench() {
   local n=$1 repo=$work/repos/bench-$n.git src=$work/src-$n i ns
   log "N=$n: generating $n folders"
   rm -rf "$src" "$repo"; mkdir -p "$src"
-  # Inventories and the Lease in a namespace of this run's own: nothing an earlier run left is in the way.
-  local inv=bench-$n-inv-$RANDOM
-  for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" create namespace "bench-$n-$i" >/dev/null; done
+  # Namespaces of this run's own (targets, inventories, the Lease): an earlier run's still terminating is not in the way.
+  local run=$RANDOM; local inv=bench-$n-$run-inv
+  for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" create namespace "bench-$n-$run-$i" >/dev/null; done
   "$kubectl" create namespace "$inv" >/dev/null
   {
     printf 'cluster: bench\nnamespace: %s\nport: %s\ncacheDir: %s\n' "$inv" "$2" "$work/cache-$n"
     [ -n "${BENCH_TARGET_CONCURRENCY:-}" ] && printf 'concurrency: %s\n' "$BENCH_TARGET_CONCURRENCY"
     printf 'targets:\n'
     for ((i = 0; i < n; i++)); do
-      ns=bench-$n-$((i % NSCOUNT))
+      ns=bench-$n-$run-$((i % NSCOUNT))
       local t; t=$(printf "b%d-t%05d" "$n" "$i")
       mkdir -p "$src/targets/$t"
       printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n  index: "%d"\n' "$t" "$i" >"$src/targets/$t/configmap.yaml"
@@ -148,7 +148,7 @@ bench() {
   fi
   kill -TERM "$pid"; wait "$pid" || true
   echo "$n $(( n * 3 )) $secs $hwm $rest $cpu $req $lease $first $g0 $(awk -v n="$n" '$1 == n && $2 == 1 {print $6, $7, $8}' "$out/quiet.txt") $(cut -d' ' -f1 /proc/loadavg)" >>"$out/targets.txt"
-  for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" delete namespace "bench-$n-$i" --wait=false >/dev/null; done
+  for ((i = 0; i < NSCOUNT; i++)); do "$kubectl" delete namespace "bench-$n-$run-$i" --wait=false >/dev/null; done
   "$kubectl" delete namespace "$inv" --wait=false >/dev/null
   rm -rf "$src" "$repo" "$work/cache-$n"
 }
