@@ -20,6 +20,7 @@ internal static class AgentHost
     /// <param name="api">The connection to the cluster; the host owns it from here on.</param>
     public static IHost Build(AgentConfig config, KubeApi api)
     {
+        NativeHeap.LimitArenas(2); // as the image's MALLOC_ARENA_MAX=2, wherever the agent runs (20-28 MB less at rest)
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>
@@ -72,11 +73,13 @@ internal static class AgentHost
             ],
             sp.GetRequiredService<ReporterFailures>().Failed));
         s.AddSingleton(sp => new SharedHeads(sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<TimeProvider>()));
+        s.AddSingleton(_ => new PassPool(config.Concurrency));
+        s.AddSingleton(sp => new MemoryTrim(sp.GetRequiredService<PassPool>(), sp.GetRequiredService<TimeProvider>(), MemoryTrim.FromEnvironment()));
         s.AddSingleton(sp => new WorkerServices(
             sp.GetRequiredService<IPassExecutor>(), sp.GetRequiredService<IGitSource>(), sp.GetRequiredService<AgentMetrics>(), sp.GetRequiredService<AgentReadiness>(), sp.GetRequiredService<TimeProvider>())
         {
             Heads = sp.GetRequiredService<SharedHeads>(),
-            Pool = new PassPool(config.Concurrency),
+            Pool = sp.GetRequiredService<MemoryTrim>().Pool, // the trim follows the pool from its first pass on
         });
         foreach (var target in config.Targets)
         {

@@ -34,6 +34,21 @@ internal sealed class PassPool
 
     public int Slots { get; }
 
+    /// <summary>Raised (outside the pool's lock) when the last pass in flight ends and none waits: a burst is over.</summary>
+    public event Action? Idle;
+
+    /// <summary>No pass holds a slot and none waits.</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (gate)
+            {
+                return free == Slots && triggered.Count == 0 && routine.Count == 0;
+            }
+        }
+    }
+
     /// <summary>Passes waiting for a slot now.</summary>
     public int Waiting
     {
@@ -79,8 +94,13 @@ internal sealed class PassPool
                 }
             }
 
-            free++;
+            if (++free < Slots)
+            {
+                return;
+            }
         }
+
+        Idle?.Invoke();
     }
 
     private sealed class Slot(PassPool pool) : IDisposable
